@@ -1,0 +1,1 @@
+"""Reusable widgets and the UI glue shared by every page."""

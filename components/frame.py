@@ -1,0 +1,87 @@
+"""The mobile shell every staff page shares: header with site and user, content, thumb-sized bottom nav."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from nicegui import ui
+
+import db
+from models import Role, Site, Staff
+from services.i18n import t
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str
+    icon: str
+    roles: frozenset[Role]
+
+
+EVERYONE = frozenset(Role)
+MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
+NAV: list[NavItem] = [  # later parts add their pages here, in the order of the bar
+    NavItem('/', '首页', 'home', EVERYONE),
+    NavItem('/staff', '员工', 'badge', MANAGERS),
+    NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
+    NavItem('/me', '我的', 'person', EVERYONE),
+]
+
+
+def nav_for(staff: Staff) -> list[NavItem]:
+    """The bottom-bar entries this staff member's role may open."""
+    return [item for item in NAV if staff.role in item.roles]
+
+
+@contextmanager
+def frame(title: str, staff: Staff, *, active: str = '') -> Iterator[ui.column]:
+    """Header, a centred content column (yielded) and the bottom navigation."""
+    ui.page_title(f'{t(title)} · {t("案场")}')
+    with ui.header().classes('ac-header items-center justify-between px-3 py-2'):
+        with ui.column().classes('gap-0 min-w-0'):
+            ui.label(site_label(staff)).classes('ac-site truncate')
+            ui.label(t(title)).classes('ac-title truncate')
+        with ui.link(target='/me').classes('ac-user no-underline'):
+            ui.icon('account_circle', size='sm')
+            ui.label(staff.name).classes('truncate')
+    with ui.column().classes('ac-content w-full mx-auto gap-3') as content:
+        yield content
+    with ui.footer().classes('ac-nav'), ui.row().classes('w-full no-wrap justify-around gap-0'):
+        for item in nav_for(staff):
+            nav_button(item, selected=item.path == active)
+
+
+def nav_button(item: NavItem, *, selected: bool) -> None:
+    with ui.link(target=item.path).classes('ac-nav-item' + (' ac-nav-selected' if selected else '')) as link:
+        ui.icon(item.icon, size='24px')
+        ui.label(t(item.label))
+    link.props(f'aria-label="{t(item.label)}"' + (' aria-current="page"' if selected else ''))
+
+
+def site_label(staff: Staff) -> str:
+    if staff.site_id is None:
+        return t('集团')
+    with db.session() as s:
+        site = s.get(Site, staff.site_id)
+    return site.name if site else ''
+
+
+def denied(staff: Staff) -> None:
+    """What someone sees on a page their role may not open."""
+    with frame('没有权限', staff), ui.card().classes('w-full items-center text-center gap-2 py-8'):
+        ui.icon('lock', size='48px').classes('text-gray-400')
+        ui.label(t('您的角色无权打开此页面')).classes('text-lg')
+        ui.link(t('返回首页'), '/')
+
+
+def field_error(field: ui.element, message: str) -> None:
+    """Show a validation message under a field."""
+    field.props(f'error error-message="{message}"')
+
+
+def clear_errors(*fields: ui.element) -> None:
+    for field in fields:
+        field.props(remove='error error-message')

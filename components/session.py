@@ -1,0 +1,95 @@
+"""The browser session: who is logged in, the auth middleware, and the page guard."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from nicegui import app, run, ui
+from starlette.middleware.base import BaseHTTPMiddleware
+
+import db
+from models import Role, Staff
+from services import auth, authz
+
+PUBLIC_PATHS = {'/login', '/logout', '/sw.js', '/offline.html', '/manifest.webmanifest', '/favicon.ico'}
+PUBLIC_PREFIXES = ('/_nicegui', '/pwa/')
+PASSWORD_PAGE = '/me'  # noqa: S105 - a path, not a password
+_session_hours = 12.0
+
+
+def configure(*, session_hours: float) -> None:
+    global _session_hours
+    _session_hours = session_hours
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def current_staff() -> Staff | None:
+    """The logged-in staff member, checked against the database (active, session not ended or expired)."""
+    return staff_of(dict(app.storage.user))
+
+
+def staff_of(data: dict) -> Staff | None:
+    """The staff member a browser session's stored data belongs to, if still valid (safe in a thread)."""
+    with db.session() as s:
+        return auth.session_staff(
+            s,
+            staff_id=data.get('staff_id'),
+            epoch=data.get('epoch'),
+            logged_in_at=data.get('logged_in_at'),
+            max_hours=_session_hours,
+        )
+
+
+def log_in(staff: Staff) -> None:
+    app.storage.user.update(staff_id=staff.id, epoch=staff.session_epoch, logged_in_at=time.time())
+    if staff.language:
+        app.storage.user['lang'] = staff.language
+
+
+def log_out() -> None:
+    for key in ('staff_id', 'epoch', 'logged_in_at'):
+        app.storage.user.pop(key, None)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site is a place to go after login (no open redirect)."""
+    if not target or not target.startswith('/') or target.startswith('//') or '\\' in target or is_public(target):
+        return '/'
+    return target
+
+
+class AuthMiddleware(BaseHTTPMiddleware):
+    """Staff pages need a valid session; first-time passwords must be changed before anything else."""
+
+    async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        path = request.url.path
+        if is_public(path):
+            return await call_next(request)
+        staff = await run.io_bound(staff_of, dict(app.storage.user))
+        if staff is None:
+            log_out()
+            return RedirectResponse(f'/login?next={quote(path)}')
+        if staff.must_change_password and path != PASSWORD_PAGE:
+            return RedirectResponse(PASSWORD_PAGE)
+        return await call_next(request)
+
+
+def guard(roles: frozenset[Role] = authz.ALL_ROLES) -> Staff | None:
+    """The current staff member if their role may open this page; otherwise shows why and returns None."""
+    staff = current_staff()
+    if staff is None:
+        ui.navigate.to('/login')
+        return None
+    if not authz.allowed(staff, roles):
+        from .frame import denied
+
+        denied(staff)
+        return None
+    return staff

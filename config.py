@@ -1,0 +1,80 @@
+"""Settings: read once from the environment (and a `.env` file), with safe defaults for the embedded mode."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+LANGUAGES = ('zh-CN', 'en')
+WEAK_SECRETS = {'', 'secret', 'changeme', 'change-me', 'password', 'anchang', 'demo', 'test'}
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(ValueError):
+    """A setting is missing, malformed or unsafe."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret: str
+    host: str
+    port: int
+    language: str
+    session_hours: float
+
+    @property
+    def photos_dir(self) -> Path:
+        return self.data_dir / 'photos'
+
+
+def load_settings(environ: dict[str, str] | None = None, env_file: str | Path = '.env') -> Settings:
+    """Build the settings from `environ` (default: os.environ) over the values of `env_file`."""
+    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if Path(env_file).is_file() else {}
+    values.update(os.environ if environ is None else environ)
+    data_dir = Path(values.get('ANCHANG_DATA_DIR') or './data').expanduser().resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return Settings(
+        data_dir=data_dir,
+        database_url=values.get('ANCHANG_DATABASE_URL') or f'sqlite:///{data_dir / "anchang.db"}',
+        secret=_secret(values.get('ANCHANG_SECRET'), data_dir),
+        host=values.get('ANCHANG_HOST') or '0.0.0.0',  # noqa: S104 - phones on the site network must reach it
+        port=_int(values.get('ANCHANG_PORT') or '8080', 'ANCHANG_PORT', 1, 65535),
+        language=_language(values.get('ANCHANG_LANGUAGE') or 'zh-CN'),
+        session_hours=float(_int(values.get('ANCHANG_SESSION_HOURS') or '12', 'ANCHANG_SESSION_HOURS', 1, 24 * 30)),
+    )
+
+
+def _secret(given: str | None, data_dir: Path) -> str:
+    """The given secret if strong enough, else the one kept in the data folder (made on first use)."""
+    if given is not None:
+        if given.strip().lower() in WEAK_SECRETS or len(given) < MIN_SECRET_LENGTH:
+            raise SettingsError(f'ANCHANG_SECRET must be a random string of at least {MIN_SECRET_LENGTH} characters')
+        return given
+    path = data_dir / 'secret.key'
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, 'w') as f:
+            f.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def _int(raw: str, name: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f'{name} must be a whole number, not {raw!r}') from None
+    if not low <= value <= high:
+        raise SettingsError(f'{name} must be between {low} and {high}')
+    return value
+
+
+def _language(raw: str) -> str:
+    if raw not in LANGUAGES:
+        raise SettingsError(f'ANCHANG_LANGUAGE must be one of {", ".join(LANGUAGES)}')
+    return raw

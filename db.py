@@ -1,0 +1,90 @@
+"""The one engine, short sessions, the write lock and the migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, create_engine
+
+MIGRATIONS_DIR = Path(__file__).parent / 'migrations'
+_engine: Engine | None = None
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`: SQLite with WAL, foreign keys and a busy timeout, or PostgreSQL."""
+    if url.startswith('postgresql://'):
+        url = 'postgresql+psycopg://' + url.removeprefix('postgresql://')
+    if not url.startswith('sqlite'):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    in_memory = url in ('sqlite://', 'sqlite:///:memory:')
+    engine = create_engine(
+        url,
+        connect_args={'check_same_thread': False, 'timeout': 10},
+        **({'poolclass': StaticPool} if in_memory else {}),
+    )
+    event.listen(engine, 'connect', _sqlite_on_connect)
+    event.listen(engine, 'begin', _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, so a writer can take the lock first
+    cursor = dbapi_connection.cursor()
+    for pragma in ('journal_mode=WAL', 'synchronous=NORMAL', 'foreign_keys=ON', 'busy_timeout=10000'):
+        cursor.execute(f'PRAGMA {pragma}')
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    immediate = connection.get_execution_options().get('write_lock', False)
+    connection.exec_driver_sql('BEGIN IMMEDIATE' if immediate else 'BEGIN')
+
+
+def init_engine(url: str) -> Engine:
+    """Make the process-wide engine (replacing any earlier one, e.g. between tests)."""
+    global _engine
+    if _engine is not None:
+        _engine.dispose()
+    _engine = make_engine(url)
+    return _engine
+
+
+def get_engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError('db.init_engine() has not been called')
+    return _engine
+
+
+@contextmanager
+def session(*, write_lock: bool = False) -> Iterator[Session]:
+    """A short session; `write_lock` takes the database's write lock at once (SQLite BEGIN IMMEDIATE).
+
+    On PostgreSQL the callers lock the rows they change with SELECT ... FOR UPDATE instead.
+    """
+    with Session(get_engine(), expire_on_commit=False) as s:
+        if write_lock and get_engine().dialect.name == 'sqlite':
+            s.connection(execution_options={'write_lock': True})
+        yield s
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option('script_location', str(MIGRATIONS_DIR))
+    cfg.set_main_option('sqlalchemy.url', url.replace('%', '%%'))
+    return cfg
+
+
+def migrate(engine: Engine | None = None) -> None:
+    """Bring the schema to the newest migration."""
+    engine = engine or get_engine()
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        cfg.attributes['connection'] = connection
+        command.upgrade(cfg, 'head')

@@ -1,0 +1,92 @@
+"""Anchang (案场): composes settings, storage, static files and pages, then serves."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from nicegui import app, ui
+
+import db
+from components import session
+from components.pwa import add_pwa_head, mount_pwa_routes
+from config import Settings, load_settings
+from pages import ROUTERS
+from services import i18n, setup
+
+ASSETS = Path(__file__).parent / 'assets'
+
+
+def prepare(settings: Settings) -> None:
+    """Open the database, bring its schema up to date, and on an empty one make the first site and admin."""
+    db.init_engine(settings.database_url)
+    db.migrate()
+    with db.session() as s:
+        password = setup.first_run(s)
+    if password:
+        print(
+            f'\n案场 Anchang — first run. Log in as "{setup.ADMIN_USERNAME}" with the one-time password:\n\n'
+            f'    {password}\n\nIt is shown only now; you will be asked to change it.\n',
+            flush=True,
+        )
+
+
+def load_demo() -> None:
+    with db.session() as s:
+        site = setup.load_demo(s)
+    print(
+        f'\nDemo site "{site.name}" is ready. Password for every demo account: {setup.DEMO_PASSWORD}\n'
+        f'  admin: {setup.DEMO_ADMIN[1]}   manager: {setup.DEMO_MANAGER[2]} ({setup.DEMO_MANAGER[1]})\n'
+        f'  salespeople: {", ".join(u for _, _, u, _ in setup.DEMO_SALES)}\n',
+        flush=True,
+    )
+
+
+def compose(settings: Settings) -> None:
+    """Static files, the auth middleware, the shared head and every page."""
+    i18n.configure(default=settings.language, resolver=lambda: app.storage.user.get('lang'))
+    session.configure(session_hours=settings.session_hours)
+    mount_pwa_routes(ASSETS)
+    add_pwa_head()
+    ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)
+    app.add_middleware(session.AuthMiddleware)
+    for router in ROUTERS:
+        app.include_router(router)
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog='main.py', description='案场 Anchang')
+    parser.add_argument(
+        'command',
+        nargs='?',
+        choices=['serve', 'demo'],
+        default='serve',
+        help='serve (default) the app, or load the demo site and then serve',
+    )
+    parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    prepare(settings)
+    if args.command == 'demo':
+        load_demo()
+    if args.no_serve:
+        return
+    compose(settings)
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title='案场',
+        language='zh-CN',
+        storage_secret=settings.secret,
+        favicon=ASSETS / 'pwa' / 'icons' / 'favicon.png',
+        reload=False,
+        show=False,
+        reconnect_timeout=15,
+        show_welcome_message=not os.environ.get('ANCHANG_QUIET'),
+    )
+
+
+if __name__ in {'__main__', '__mp_main__'}:
+    main([] if os.environ.get('NICEGUI_USER_SIMULATION') else sys.argv[1:])

@@ -1,0 +1,32 @@
+"""Home: a greeting and the shortcuts this role has."""
+
+from __future__ import annotations
+
+from nicegui import APIRouter, ui
+
+from components.frame import frame, nav_for
+from components.session import guard
+from models import Role
+from services.i18n import t
+
+router = APIRouter()
+ROLE_NAMES = {Role.SALESPERSON: '置业顾问', Role.MANAGER: '销售经理', Role.ADMIN: '集团管理员'}
+
+
+@router.page('/')
+def home_page() -> None:
+    me = guard()
+    if me is None:
+        return
+    with frame('首页', me, active='/'):
+        with ui.card().classes('w-full'):
+            ui.label(t('{name}，您好', name=me.name)).classes('text-xl font-semibold')
+            ui.label(t(ROLE_NAMES[Role(me.role)])).classes('ac-muted')
+        with ui.grid(columns=2).classes('w-full gap-3'):
+            for item in nav_for(me)[1:]:
+                with (
+                    ui.link(target=item.path).classes('no-underline'),
+                    ui.card().classes('items-center gap-1 py-5 text-teal-800'),
+                ):
+                    ui.icon(item.icon, size='32px')
+                    ui.label(t(item.label)).classes('text-base')

@@ -1,0 +1,1 @@
+"""The domain: plain functions that take a session first; no `ui` import."""

@@ -1,0 +1,42 @@
+"""Domain errors carry a Chinese message (the translation key) and its parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .i18n import t
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action; the message is for the user."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message.format(**params))
+        self.message = message
+        self.params = params
+
+    def translated(self) -> str:
+        """The message in the current user's language."""
+        return t(self.message, **self.params)
+
+
+class ValidationError(DomainError):
+    """A field's value is not acceptable."""
+
+    def __init__(self, field: str, message: str, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    """The actor's role or site does not allow this."""
+
+    def __init__(self, message: str = '没有权限执行此操作') -> None:
+        super().__init__(message)
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or not for this actor's site."""
+
+    def __init__(self, message: str = '找不到该记录') -> None:
+        super().__init__(message)

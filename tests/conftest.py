@@ -1,0 +1,105 @@
+"""Each test gets a fresh, migrated database: SQLite always, PostgreSQL when ANCHANG_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session, SQLModel
+
+import db
+import models  # noqa: F401 - every table on the metadata
+from services import events
+
+PG_URL = os.environ.get('ANCHANG_TEST_DATABASE_URL', '')
+BACKENDS = ['sqlite', 'postgresql'] if PG_URL else ['sqlite']
+_passed = {'sqlite': 0, 'postgresql': 0}
+
+
+@pytest.fixture(scope='session')
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once; each test copies it."""
+    path = tmp_path_factory.mktemp('template') / 'template.db'
+    engine = db.make_engine(f'sqlite:///{path}')
+    db.migrate(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope='session')
+def postgres_url() -> Iterator[str]:
+    """A database of this run's own, created, migrated and dropped at the end."""
+    name = f'anchang_test_{uuid.uuid4().hex[:10]}'
+    admin = create_engine(PG_URL, isolation_level='AUTOCOMMIT')
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE {name}'))
+    url = db.make_engine(PG_URL).url.set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(url)
+    db.migrate(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == 'sqlite':
+        shutil.copy(sqlite_template, tmp_path / 'anchang.db')
+        return f'sqlite:///{tmp_path / "anchang.db"}'
+    url: str = request.getfixturevalue('postgres_url')
+    engine = db.make_engine(url)
+    tables = ', '.join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as c:
+        c.execute(text(f'TRUNCATE {tables} RESTART IDENTITY CASCADE'))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session on a fresh database; also the app's engine, so services and pages see the same data."""
+    db.init_engine(database_url)
+    with db.session() as s:
+        yield s
+    db.get_engine().dispose()
+
+
+@pytest.fixture(autouse=True)
+def app_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, sqlite_template: Path) -> None:
+    """What main.py reads when a `user` test runs it: a data folder and database of the test's own."""
+    data = tmp_path / 'data'
+    data.mkdir()
+    shutil.copy(sqlite_template, data / 'anchang.db')
+    monkeypatch.setenv('ANCHANG_DATA_DIR', str(data))
+    monkeypatch.delenv('ANCHANG_DATABASE_URL', raising=False)
+    monkeypatch.delenv('ANCHANG_SECRET', raising=False)
+    monkeypatch.setenv('ANCHANG_QUIET', '1')
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+
+
+@pytest.fixture(autouse=True)
+def _clear_event_subscribers() -> Iterator[None]:
+    """Module-level events outlive the clients of one test."""
+    yield
+    for event in events.ALL_EVENTS:
+        event.callbacks.clear()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for backend in _passed:
+        if report.when == 'call' and report.passed and f'[{backend}' in report.nodeid:
+            _passed[backend] += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI the storage tests must also have run on PostgreSQL."""
+    if os.environ.get('CI') == 'true' and _passed['sqlite'] and not _passed['postgresql']:
+        print('\nCI: no test ran on PostgreSQL (set ANCHANG_TEST_DATABASE_URL) — failing the run.')
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
