@@ -15,7 +15,6 @@ THEME_COLOR = '#0f766e'
 PWA_HEAD = f"""
 <link rel="manifest" href="/manifest.webmanifest">
 <meta name="theme-color" content="{THEME_COLOR}">
-<link rel="icon" type="image/png" href="/pwa/icons/favicon.png">
 <link rel="apple-touch-icon" href="/pwa/icons/apple-touch-icon.png">
 <meta name="apple-mobile-web-app-capable" content="yes">
 <meta name="mobile-web-app-capable" content="yes">

@@ -36,7 +36,7 @@ def account_page() -> None:
                 value=current_language(),
                 label=t('语言 / Language'),
                 on_change=lambda e: set_language(me, e.value),
-            ).classes('w-full')
+            ).props('outlined').classes('w-full')
         ui.button(t('退出登录'), on_click=lambda: ui.navigate.to('/logout')).props('outline color=red-8').classes(
             'w-full ac-big-btn'
         )

@@ -23,7 +23,9 @@ def login_page(next: str = '/') -> RedirectResponse | None:
         return RedirectResponse(safe_next(next))
     ui.page_title(t('登录 · 案场'))
     with ui.column().classes('w-full max-w-sm mx-auto px-6 pt-16 gap-4'):
-        ui.image('/pwa/icons/icon-192.png').classes('w-16 h-16 rounded-xl self-center')
+        ui.image('/pwa/icons/icon-192.png').props('no-transition no-spinner').classes(
+            'w-16 h-16 rounded-xl self-center'
+        )
         ui.label(t('案场')).classes('text-3xl font-bold self-center')
         ui.label(t('售楼处管理 · 员工登录')).classes('ac-muted self-center')
         login = (

@@ -40,7 +40,9 @@ def site_list(me: Staff) -> None:
             with ui.row().classes('w-full items-center justify-between no-wrap'):
                 ui.label(site.name).classes('text-base font-semibold truncate')
                 ui.badge(site.code, color='teal-8')
-            ui.label(f'{site.address} · {site.opens_at:%H:%M}–{site.closes_at:%H:%M}').classes('ac-muted text-sm')
+            ui.label(
+                ' · '.join(x for x in (site.address, f'{site.opens_at:%H:%M}–{site.closes_at:%H:%M}') if x)
+            ).classes('ac-muted text-sm')
             with ui.row().classes('gap-1'):
                 ui.button(t('编辑'), on_click=lambda site=site: site_dialog(site)).props('flat dense color=teal-8')
                 ui.link(t('员工'), f'/staff?site={site.id}').classes('self-center text-teal-800 px-2')

@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from nicegui import Event
+
+
+@dataclass(frozen=True)
+class VisitorAlert:
+    """A visitor is waiting for this salesperson."""
+
+    site_id: int
+    visit_id: int
+    staff_id: int
+    customer: str  # 王先生
+    party_size: int
+    returning: bool
+    by_owner: bool
+    on_behalf_of: str | None  # the owner's name when received on their behalf (代接)
+    shadow: bool = False  # the alert goes to a first-month colleague shadowing the receiver
+
 
 staff_changed: Event[int | None] = Event()
 """A staff account of this site id was added, changed or deactivated."""
@@ -10,4 +28,17 @@ staff_changed: Event[int | None] = Event()
 site_changed: Event[int] = Event()
 """A site's details or settings changed."""
 
-ALL_EVENTS = (staff_changed, site_changed)
+rotation_changed: Event[int] = Event()
+"""The rotation of this site id changed: order, states, visits or the ledger."""
+
+visitor_assigned: Event[VisitorAlert] = Event()
+"""A visitor was assigned to a salesperson, who must be alerted at once."""
+
+ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned)
+
+
+def emit_rotation(site_id: int, alerts: list[VisitorAlert]) -> None:
+    """After a rotation change commits: every board refreshes, every assigned salesperson is alerted."""
+    rotation_changed.emit(site_id)
+    for alert in alerts:
+        visitor_assigned.emit(alert)

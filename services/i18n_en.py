@@ -91,6 +91,50 @@ EN: dict[str, str] = {
     '电台': 'Radio',
     '老客户推荐': 'Customer referral',
     '其他': 'Other',
+    # walk-in sign-in, QR and poster
+    '先生': 'Mr',
+    '女士': 'Ms',
+    '二维码无效，请扫描售楼处入口的二维码': 'Invalid QR code. Please scan the QR code at the sales centre entrance',
+    '二维码已过期，请扫描售楼处入口的最新二维码': 'This QR code has expired. Please scan the current code at the entrance',
+    '扫码登记 · 专属置业顾问为您服务': 'Scan to sign in · a dedicated consultant will assist you',
+    '打开微信或手机相机扫一扫': 'Scan with WeChat or your phone camera',
+    '填写姓氏和手机号（约 30 秒）': 'Enter your surname and mobile number (about 30 seconds)',
+    '您的置业顾问将马上为您服务': 'Your sales consultant will be with you shortly',
+    '您的信息仅用于本项目接待与回访，详见登记页隐私说明': 'Your information is used only for reception and follow-up at this '
+    'project; see the privacy notice on the sign-in page',
+    '我们会保存您填写的姓氏、称呼、手机号、来访人数、了解渠道和购房意向，以及每次到访的时间，'
+    '仅用于本项目安排置业顾问接待您、为您介绍房源和后续回访，不会提供给本项目以外的任何人。'
+    '信息保存至您最后一次与我们联系后两年；您可随时请销售经理查询、更正或删除您的信息。': (
+        'We keep the surname, form of address, mobile number, party size, how you heard of us and what you are '
+        'looking for, and the time of each visit, only to have a consultant receive you, show you homes and follow '
+        'up, and never give them to anyone outside this project. They are kept until two years after your last '
+        'contact with us; ask the sales manager at any time to see, correct or delete them.'
+    ),
+    '请填写您的姓氏（中文或字母）': 'Enter your surname (Chinese characters or letters)',
+    '请选择先生或女士': 'Choose Mr or Ms',
+    '请从列表中选择了解渠道': 'Choose how you heard of us from the list',
+    '请阅读并同意个人信息使用说明': 'Please read and accept the personal information notice',
+    '来访人数请填 1–20 的数字': 'Party size: a number from 1 to 20',
+    '提交太频繁，请稍后再试，或请现场工作人员帮您登记': 'Too many submissions; try again later or ask the staff to '
+    'sign you in',
+    # rotation and reception
+    '不能手动设置为该状态': 'This state cannot be set by hand',
+    '请先结束当前接待': 'Finish the current reception first',
+    '该接待已结束': 'This reception has already ended',
+    '只能指派等待中的客户': 'Only a waiting visitor can be assigned',
+    '请选择今天在岗的置业顾问': "Choose a salesperson on today's roster",
+    '没有可撤销的分配（仅限 2 分钟内）': 'Nothing to undo (only within 2 minutes)',
+    '请在项目中操作': 'Do this within a site',
+    # ownership
+    '新的归属人须是本项目在职员工': 'The new owner must be an active colleague of this site',
+    '不能合并这两条客户记录': 'These two customer records cannot be merged',
+    # photos
+    '照片为空': 'The photo is empty',
+    '照片太大（最大 {mb} MB）': 'The photo is too large (at most {mb} MB)',
+    '不是有效的图片文件': 'Not a valid image file',
+    '只支持 JPEG、PNG 或 WebP 格式的照片': 'Only JPEG, PNG or WebP photos',
+    '图片尺寸过大': 'The image dimensions are too large',
+    '图片文件不完整或已损坏': 'The image file is incomplete or damaged',
     # common
     '保存': 'Save',
     '取消': 'Cancel',

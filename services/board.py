@@ -1,0 +1,128 @@
+"""The rotation board as every phone and the TV show it: order, who is up, states, waiting visitors, counts."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from models import Customer, RosterEntry, Site, Staff, StaffState, Visit, VisitStatus, utcnow
+
+from . import authz, roster, rotation
+from .errors import NotFound
+from .staff import in_first_month
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    staff_id: int
+    name: str
+    photo: str | None
+    state: str
+    since: datetime
+    receptions: int  # today's receptions, the turn-taking ones and the owner's
+    trainee: bool
+    kept_turns: int
+    up_next: bool
+
+
+@dataclass(frozen=True)
+class Waiting:
+    visit_id: int
+    customer: str
+    party_size: int
+    arrived_at: datetime
+
+
+@dataclass(frozen=True)
+class Board:
+    site_id: int
+    site_name: str
+    day: date
+    rows: list[BoardRow]  # in rotation order; trainees and those off at the end
+    waiting: list[Waiting]
+    visits: int
+    new_visits: int
+    returning_visits: int
+    receiving: int
+    touring: int
+    greet_median_s: float | None  # time from sign-in to the salesperson's acknowledgement
+
+
+def board(session: Session, *, actor: Staff, site_id: int | None = None, now: datetime | None = None) -> Board:
+    """The board of the actor's site (the admin names one)."""
+    target = authz.scope_site(actor, site_id) if site_id is not None else actor.site_id
+    if target is None:
+        raise NotFound()
+    return site_board(session, site_id=target, now=now or utcnow())
+
+
+def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
+    """The board of one site, for a caller that has already checked access (a staff page, the TV token)."""
+    site = session.get(Site, site_id)
+    if site is None:
+        raise NotFound()
+    day = roster.local_day(site, now)
+    visits = list(session.exec(select(Visit).where(Visit.site_id == site_id, Visit.day == day)))
+    rows = _rows(session, site, day, visits)
+    greet = [(v.acknowledged_at - v.arrived_at).total_seconds() for v in visits if v.acknowledged_at]
+    return Board(
+        site_id=site_id,
+        site_name=site.name,
+        day=day,
+        rows=rows,
+        waiting=_waiting(session, visits),
+        visits=sum(v.status != VisitStatus.INVALID for v in visits),
+        new_visits=sum(not v.returning_customer and v.status != VisitStatus.INVALID for v in visits),
+        returning_visits=sum(v.returning_customer and v.status != VisitStatus.INVALID for v in visits),
+        receiving=sum(r.state == StaffState.RECEIVING for r in rows),
+        touring=sum(r.state == StaffState.TOURING for r in rows),
+        greet_median_s=statistics.median(greet) if greet else None,
+    )
+
+
+def _rows(session: Session, site: Site, day: date, visits: list[Visit]) -> list[BoardRow]:
+    entries = list(session.exec(select(RosterEntry).where(RosterEntry.site_id == site.id, RosterEntry.day == day)))
+    if not entries:
+        return []
+    staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_([e.staff_id for e in entries])))}
+    trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id])}
+    seats = [
+        rotation.Seat(e.staff_id, e.position, StaffState(e.state), eligible=e.staff_id not in trainees) for e in entries
+    ]
+    nxt = rotation.up_next(seats)
+    counted = [v for v in visits if v.status != VisitStatus.INVALID]
+    rows = [
+        BoardRow(
+            staff_id=e.staff_id,
+            name=staff[e.staff_id].name,
+            photo=staff[e.staff_id].photo,
+            state=e.state,
+            since=e.state_since,
+            receptions=sum(v.assigned_id == e.staff_id for v in counted),
+            trainee=e.staff_id in trainees,
+            kept_turns=e.kept_turns,
+            up_next=e.staff_id == nxt,
+        )
+        for e in entries
+    ]
+    return sorted(rows, key=lambda r: (r.trainee or r.state == StaffState.OFF, _position(entries, r.staff_id)))
+
+
+def _position(entries: list[RosterEntry], staff_id: int) -> int:
+    return next(e.position for e in entries if e.staff_id == staff_id)
+
+
+def _waiting(session: Session, visits: list[Visit]) -> list[Waiting]:
+    waiting = sorted((v for v in visits if v.status == VisitStatus.WAITING), key=lambda v: v.arrived_at)
+    names = (
+        {
+            c.id: f'{c.surname}{c.title}'
+            for c in session.exec(select(Customer).where(col(Customer.id).in_([v.customer_id for v in waiting])))
+        }
+        if waiting
+        else {}
+    )
+    return [Waiting(v.id or 0, names.get(v.customer_id, ''), v.party_size, v.arrived_at) for v in waiting]

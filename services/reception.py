@@ -1,0 +1,223 @@
+"""Receiving visitors: routing each to the owner or the rotation, and each salesperson's state through the day.
+
+Every function here takes the site's write lock first, commits, and only then emits its events.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from models import Customer, Role, Staff, StaffState, TurnEntry, TurnKind, Visit, VisitStatus, utcnow
+
+from . import authz, ownership, roster, rotation
+from .errors import NotFound, ValidationError
+from .events import VisitorAlert, emit_rotation
+from .roster import Roster
+from .validation import clean_text
+
+SETTABLE = frozenset({StaffState.AVAILABLE, StaffState.BREAK, StaffState.MEETING, StaffState.AWAY, StaffState.OFF})
+OPEN = (VisitStatus.ASSIGNED, VisitStatus.RECEIVING)
+
+
+def route(session: Session, day: Roster, visit: Visit, customer: Customer, now: datetime) -> list[VisitorAlert]:
+    """Give the visit to the protected owner (no turn used) or to the rotation; inside the caller's lock."""
+    owner = ownership.protected_owner(session, customer, now)
+    if owner is not None and rotation.owner_on_shift(day.seats, owner):
+        receiver: int | None = owner
+        _seat(day, owner).state = StaffState.RECEIVING
+        visit.by_owner = True
+        roster.ledger(session, day, now, staff_id=owner, kind=TurnKind.OWNER, visit_id=visit.id)
+    else:
+        receiver = _by_rotation(session, day, visit, customer, owner, now)
+    if receiver is None:
+        visit.status = VisitStatus.WAITING
+        return []
+    visit.assigned_id, visit.status, visit.assigned_at = receiver, VisitStatus.ASSIGNED, now
+    visit.shadow_id = rotation.shadow_for(receiver, day.trainees, day.seats)
+    if visit.shadow_id:
+        _seat(day, visit.shadow_id).state = StaffState.RECEIVING
+    ownership.record_contact(customer, day.site, now)
+    return _alerts(session, visit, customer)
+
+
+def assign_waiting(session: Session, day: Roster, now: datetime) -> list[VisitorAlert]:
+    """Hand waiting visitors, oldest first, to whoever has become free."""
+    alerts: list[VisitorAlert] = []
+    waiting = session.exec(
+        select(Visit)
+        .where(Visit.site_id == day.site.id, Visit.day == day.day, Visit.status == VisitStatus.WAITING)
+        .order_by(col(Visit.arrived_at))
+    )
+    for visit in waiting:
+        customer = session.get(Customer, visit.customer_id)
+        assert customer is not None
+        new = route(session, day, visit, customer, now)
+        if not new:
+            break
+        alerts += new
+    return alerts
+
+
+def check_in(session: Session, *, actor: Staff, now: datetime | None = None) -> None:
+    """A salesperson starts their shift: at the back of today's order, available."""
+    set_state(session, actor=actor, state=StaffState.AVAILABLE, now=now)
+
+
+def set_state(
+    session: Session, *, actor: Staff, state: str, staff_id: int | None = None, now: datetime | None = None
+) -> None:
+    """Set my state (or, for a manager, a colleague's); becoming available may hand me a waiting visitor."""
+    now, target = now or utcnow(), _target(session, actor, staff_id)
+    if state not in SETTABLE:
+        raise ValidationError('state', '不能手动设置为该状态')
+    day = roster.load(session, roster.lock_site(session, target.site_id or 0), now)
+    if target.id not in day.entries:
+        roster.add_seat(session, day, target, now)
+    elif _open_visits(session, target.id or 0, day):
+        raise ValidationError('state', '请先结束当前接待')
+    seat = _seat(day, target.id or 0)
+    if seat.state == StaffState.OFF and state != StaffState.OFF:
+        seat.position = max(s.position for s in day.seats) + 1  # back after leaving the shift: to the back
+    seat.state = StaffState(state)
+    _commit(session, day, now, assign_waiting(session, day, now) if state == StaffState.AVAILABLE else [])
+
+
+def acknowledge(session: Session, *, actor: Staff, visit_id: int, now: datetime | None = None) -> Visit:
+    """The salesperson has seen the alert and goes to greet: time-to-greet stops."""
+    visit = _own_visit(session, actor, visit_id)
+    if visit.status == VisitStatus.ASSIGNED:
+        visit.status, visit.acknowledged_at = VisitStatus.RECEIVING, now or utcnow()
+        session.commit()
+        emit_rotation(visit.site_id, [])
+    return visit
+
+
+def finish(session: Session, *, actor: Staff, visit_id: int, now: datetime | None = None) -> Visit:
+    """The reception is over: the receiver (and shadow) are free again."""
+    return _close(session, actor, visit_id, now or utcnow(), status=VisitStatus.ENDED, reason=None)
+
+
+def declare_invalid(
+    session: Session, *, actor: Staff, visit_id: int, reason: str, now: datetime | None = None
+) -> Visit:
+    """无效接待 (a delivery, someone asking the way): the receiver gets their turn back; the manager sees why."""
+    why = clean_text(reason, field='reason', max_length=200, required=True)
+    return _close(session, actor, visit_id, now or utcnow(), status=VisitStatus.INVALID, reason=why)
+
+
+def _close(session: Session, actor: Staff, visit_id: int, now: datetime, *, status: str, reason: str | None) -> Visit:
+    visit = _own_visit(session, actor, visit_id)
+    if visit.status not in OPEN:
+        raise ValidationError('visit', '该接待已结束')
+    day = roster.load(session, roster.lock_site(session, visit.site_id), now)
+    visit = session.get(Visit, visit_id, populate_existing=True) or visit
+    if visit.status not in OPEN:  # someone else closed it while we waited for the lock
+        raise ValidationError('visit', '该接待已结束')
+    visit.status, visit.ended_at, visit.invalid_reason = status, now, reason
+    if status == VisitStatus.INVALID:
+        give_turn_back(session, day, visit, now, kind=TurnKind.RETURNED_INVALID, reason=reason or '', actor=actor)
+    for staff_id in (visit.assigned_id, visit.shadow_id):
+        if staff_id in day.entries and not _open_visits(session, staff_id, day):
+            _seat(day, staff_id).state = StaffState.AVAILABLE
+    _commit(session, day, now, assign_waiting(session, day, now))
+    return visit
+
+
+def give_turn_back(
+    session: Session, day: Roster, visit: Visit, now: datetime, *, kind: str, reason: str, actor: Staff
+) -> None:
+    """Put the receiver back where they stood before this visit, and undo the ownership it gave."""
+    if visit.assigned_id is None:
+        return
+    if not visit.by_owner:
+        taken = session.exec(
+            select(TurnEntry)
+            .where(TurnEntry.visit_id == visit.id, col(TurnEntry.kind).in_([TurnKind.ASSIGNED, TurnKind.MADE_UP]))
+            .order_by(col(TurnEntry.id).desc())
+        ).first()
+        if taken and taken.position_before is not None and visit.assigned_id in day.entries:
+            _seat(day, visit.assigned_id).position = taken.position_before
+    if visit.made_owner:
+        customer = session.get(Customer, visit.customer_id)
+        if customer is not None:
+            customer.owner_id, customer.protected_until, visit.made_owner = None, None, False
+    roster.ledger(
+        session, day, now, staff_id=visit.assigned_id, kind=kind, visit_id=visit.id, reason=reason, actor_id=actor.id
+    )
+
+
+def _by_rotation(
+    session: Session, day: Roster, visit: Visit, customer: Customer, owner: int | None, now: datetime
+) -> int | None:
+    decision = rotation.choose(day.seats)
+    if decision.receiver is None:
+        return None
+    for skip in decision.skips:
+        roster.ledger(session, day, now, staff_id=skip.staff_id, kind=skip.kind, visit_id=visit.id, reason=skip.reason)
+    kind = TurnKind.MADE_UP if decision.make_up else TurnKind.ASSIGNED
+    reason = 'on_behalf' if owner else ''
+    roster.ledger(session, day, now, staff_id=decision.receiver, kind=kind, visit_id=visit.id, reason=reason)
+    rotation.apply(day.seats, decision)
+    if owner is not None:
+        visit.on_behalf_of_id = owner  # 代接: ownership stays with the owner
+    else:
+        customer.owner_id, visit.made_owner = decision.receiver, True
+    return decision.receiver
+
+
+def _alerts(session: Session, visit: Visit, customer: Customer) -> list[VisitorAlert]:
+    behalf = session.get(Staff, visit.on_behalf_of_id) if visit.on_behalf_of_id else None
+    receivers = [(visit.assigned_id or 0, False)] + ([(visit.shadow_id, True)] if visit.shadow_id else [])
+    return [
+        VisitorAlert(
+            site_id=visit.site_id,
+            visit_id=visit.id or 0,
+            staff_id=staff_id,
+            shadow=shadow,
+            customer=f'{customer.surname}{customer.title}',
+            party_size=visit.party_size,
+            returning=visit.returning_customer,
+            by_owner=visit.by_owner,
+            on_behalf_of=behalf.name if behalf else None,
+        )
+        for staff_id, shadow in receivers
+    ]
+
+
+def _commit(session: Session, day: Roster, now: datetime, alerts: list[VisitorAlert]) -> None:
+    roster.save(day, now)
+    session.commit()
+    emit_rotation(day.site.id or 0, alerts)
+
+
+def _seat(day: Roster, staff_id: int) -> rotation.Seat:
+    return next(s for s in day.seats if s.staff_id == staff_id)
+
+
+def _open_visits(session: Session, staff_id: int, day: Roster) -> bool:
+    for column in (Visit.assigned_id, Visit.shadow_id):
+        query = select(Visit.id).where(column == staff_id, Visit.day == day.day, col(Visit.status).in_(OPEN))
+        if session.exec(query).first() is not None:
+            return True
+    return False
+
+
+def _target(session: Session, actor: Staff, staff_id: int | None) -> Staff:
+    if staff_id is None or staff_id == actor.id:
+        return authz.require(actor, frozenset({Role.SALESPERSON, Role.MANAGER}))
+    target = session.get(Staff, staff_id)
+    if target is None or not authz.allowed(actor, authz.MANAGERS, site_id=target.site_id):
+        raise NotFound()
+    return target
+
+
+def _own_visit(session: Session, actor: Staff, visit_id: int) -> Visit:
+    """A visit the actor received (or shadows), or any visit of their site for a manager."""
+    visit = session.get(Visit, visit_id)
+    if visit is None or not authz.allowed(actor, site_id=visit.site_id):
+        raise NotFound()
+    if actor.id not in (visit.assigned_id, visit.shadow_id) and actor.role == Role.SALESPERSON:
+        raise NotFound()
+    return visit

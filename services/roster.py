@@ -1,0 +1,149 @@
+"""Today's roster as stored: locking a site's rotation, loading it as seats, writing the seats back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from models import RosterEntry, Site, Staff, StaffState, TurnEntry
+
+from . import sites
+from .errors import NotFound
+from .rotation import Seat
+from .staff import in_first_month
+
+HoldOutCheck = Callable[[Session, Site, set[int], datetime], set[int]]
+HOLD_OUT_CHECKS: list[HoldOutCheck] = []
+"""Checks that hold salespeople out of the rotation (the follow-ups part adds 'overdue follow-ups')."""
+
+
+@dataclass
+class Roster:
+    """The day's entries, their seats for the rules, and first-month trainees (id → mentor id)."""
+
+    site: Site
+    day: date
+    entries: dict[int, RosterEntry]
+    seats: list[Seat]
+    trainees: dict[int, int]
+    staff: dict[int, Staff]
+
+
+def local_day(site: Site, now: datetime) -> date:
+    """The site's calendar day at `now`."""
+    return now.astimezone(ZoneInfo(site.timezone)).date()
+
+
+def lock_site(session: Session, site_id: int) -> Site:
+    """Take the site's write lock for the rest of the transaction: rotation changes never interleave."""
+    if session.get_bind().dialect.name == 'sqlite':
+        if session.in_transaction():
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError('lock_site needs a session without pending changes')
+            session.commit()
+        session.connection(execution_options={'write_lock': True})  # BEGIN IMMEDIATE
+        site = session.get(Site, site_id, populate_existing=True)
+    else:
+        query = select(Site).where(Site.id == site_id).with_for_update()
+        site = session.exec(query.execution_options(populate_existing=True)).one_or_none()
+    if site is None:
+        raise NotFound()
+    return site
+
+
+def load(session: Session, site: Site, now: datetime) -> Roster:
+    """Today's roster of the site, as seats the rules can work on."""
+    day = local_day(site, now)
+    entries = {
+        e.staff_id: e
+        for e in session.exec(
+            select(RosterEntry)
+            .where(RosterEntry.site_id == site.id, RosterEntry.day == day)
+            .execution_options(populate_existing=True)
+        )
+    }
+    staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(entries)))} if entries else {}
+    trainees = {i: s.mentor_id or 0 for i, s in staff.items() if i is not None and in_first_month(s)}
+    held = held_out(session, site, set(entries) - set(trainees), now)
+    seats = [
+        Seat(
+            e.staff_id,
+            e.position,
+            StaffState(e.state),
+            kept_turns=e.kept_turns,
+            eligible=e.staff_id not in trainees and e.staff_id not in held and staff[e.staff_id].active,
+        )
+        for e in entries.values()
+    ]
+    return Roster(site, day, entries, seats, trainees, {k: v for k, v in staff.items() if k is not None})
+
+
+def save(roster: Roster, now: datetime) -> None:
+    """Copy the seats back to the entries; a changed state restarts its clock."""
+    for seat in roster.seats:
+        entry = roster.entries[seat.staff_id]
+        if entry.state != seat.state:
+            entry.state, entry.state_since = seat.state, now
+        entry.position, entry.kept_turns = seat.position, seat.kept_turns
+
+
+def held_out(session: Session, site: Site, staff_ids: set[int], now: datetime) -> set[int]:
+    """Salespeople the site's settings hold out of the rotation right now."""
+    if not staff_ids or not sites.setting(site, 'hold_out_overdue_followups'):
+        return set()
+    return set().union(*(check(session, site, staff_ids, now) for check in HOLD_OUT_CHECKS))
+
+
+def ledger(
+    session: Session,
+    roster: Roster,
+    now: datetime,
+    *,
+    staff_id: int,
+    kind: str,
+    visit_id: int | None = None,
+    reason: str = '',
+    actor_id: int | None = None,
+) -> TurnEntry:
+    """Add one line to the turn ledger, remembering the seat as it was (for undo)."""
+    seat = next((s for s in roster.seats if s.staff_id == staff_id), None)
+    entry = TurnEntry(
+        site_id=roster.site.id or 0,
+        day=roster.day,
+        at=now,
+        staff_id=staff_id,
+        kind=kind,
+        visit_id=visit_id,
+        reason=reason[:200],
+        actor_id=actor_id,
+        position_before=seat.position if seat else None,
+        state_before=seat.state if seat else None,
+    )
+    session.add(entry)
+    return entry
+
+
+def add_seat(session: Session, roster: Roster, staff: Staff, now: datetime) -> RosterEntry:
+    """Put someone on today's roster at the back, available."""
+    back = max((s.position for s in roster.seats), default=0) + 1
+    entry = RosterEntry(
+        site_id=roster.site.id or 0,
+        day=roster.day,
+        staff_id=staff.id or 0,
+        position=back,
+        state=StaffState.AVAILABLE,
+        state_since=now,
+        checked_in_at=now,
+    )
+    session.add(entry)
+    roster.entries[entry.staff_id] = entry
+    roster.staff[entry.staff_id] = staff
+    first_month = in_first_month(staff)
+    if first_month:
+        roster.trainees[entry.staff_id] = staff.mentor_id or 0
+    roster.seats.append(Seat(entry.staff_id, back, StaffState.AVAILABLE, eligible=not first_month))
+    return entry

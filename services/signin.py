@@ -1,0 +1,196 @@
+"""Walk-in sign-in (到访登记): a visitor's own form from the entrance QR, or a salesperson's "客户进门"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from models import Customer, Site, Staff, Visit, VisitStatus, utcnow
+
+from . import ratelimit, reception, roster, sites
+from .errors import DomainError, NotFound, ValidationError
+from .events import emit_rotation
+from .validation import clean_text, normalise_phone
+
+TITLES = ('先生', '女士')
+CONSENT_VERSION = 'v1'
+CONSENT_TEXT = (
+    '我们会保存您填写的姓氏、称呼、手机号、来访人数、了解渠道和购房意向，以及每次到访的时间，'
+    '仅用于本项目安排置业顾问接待您、为您介绍房源和后续回访，不会提供给本项目以外的任何人。'
+    '信息保存至您最后一次与我们联系后两年；您可随时请销售经理查询、更正或删除您的信息。'
+)
+SURNAME = re.compile(r"[^\W\d_][^\W\d_·'\- ]{0,9}")
+DUPLICATE_WINDOW = timedelta(minutes=30)
+PER_CLIENT, PER_PHONE, RATE_WINDOW = 12, 5, timedelta(minutes=10)
+
+
+@dataclass
+class SignInForm:
+    surname: str
+    title: str
+    phone: str
+    party_size: int | str | None = 1
+    first_visit: bool = True
+    channel: str = ''
+    interests: dict[str, str] = field(default_factory=dict)
+    consent: bool = False
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    visit_id: int
+    consultant: str | None  # None: everyone is busy, the visitor waits a moment
+    consultant_photo: str | None
+    duplicate: bool
+
+
+def sign_in(
+    session: Session,
+    *,
+    site_id: int,
+    form: SignInForm,
+    source: str,
+    client: str,
+    request_key: str | None = None,
+    registered_by: Staff | None = None,
+    now: datetime | None = None,
+) -> SignInResult:
+    """Record a visit and route it; a repeated submit returns the first visit instead of making a second."""
+    now = now or utcnow()
+    site = session.get(Site, site_id)
+    if site is None or not site.active:
+        raise NotFound()
+    cleaned = validate(form, site)
+    site = roster.lock_site(session, site_id)
+    existing = _duplicate(session, site, cleaned, request_key, now)
+    if existing is not None:
+        session.rollback()
+        return _result(session, existing, duplicate=True)
+    _limit(session, client, cleaned.phone, now, registered_by is not None)
+    visit, customer = _record(session, site, cleaned, source, request_key, registered_by, now)
+    day = roster.load(session, site, now)
+    alerts = reception.route(session, day, visit, customer, now)
+    roster.save(day, now)
+    session.commit()
+    emit_rotation(site_id, alerts)
+    return _result(session, visit, duplicate=False)
+
+
+def validate(form: SignInForm, site: Site) -> SignInForm:
+    """The form with every field checked and cleaned; ValidationError names the first bad field."""
+    surname = clean_text(form.surname, field='surname', max_length=10, required=True)
+    if not SURNAME.fullmatch(surname):
+        raise ValidationError('surname', '请填写您的姓氏（中文或字母）')
+    if form.title not in TITLES:
+        raise ValidationError('title', '请选择先生或女士')
+    channels = sites.setting(site, 'channels')
+    if form.channel and form.channel not in channels:
+        raise ValidationError('channel', '请从列表中选择了解渠道')
+    if not form.consent:
+        raise ValidationError('consent', '请阅读并同意个人信息使用说明')
+    interests = {k: clean_text(str(v), field='interests', max_length=40) for k, v in list(form.interests.items())[:5]}
+    return SignInForm(
+        surname=surname,
+        title=form.title,
+        phone=normalise_phone(form.phone),
+        party_size=_party_size(form.party_size),
+        first_visit=bool(form.first_visit),
+        channel=form.channel,
+        interests={k: v for k, v in interests.items() if v},
+        consent=True,
+    )
+
+
+def _party_size(raw: int | str | None) -> int:
+    try:
+        size = int(str(raw).strip() or 1)
+    except ValueError:
+        raise ValidationError('party_size', '来访人数请填 1–20 的数字') from None
+    if not 1 <= size <= 20:
+        raise ValidationError('party_size', '来访人数请填 1–20 的数字')
+    return size
+
+
+def _duplicate(session: Session, site: Site, form: SignInForm, request_key: str | None, now: datetime) -> Visit | None:
+    """The visit this same form (or this phone, within half an hour and still open) already made."""
+    if request_key:
+        same = session.exec(select(Visit).where(Visit.site_id == site.id, Visit.request_key == request_key)).first()
+        if same is not None:
+            return same
+    query = (
+        select(Visit)
+        .join(Customer)
+        .where(
+            Customer.site_id == site.id,
+            Customer.phone == form.phone,
+            Visit.arrived_at > now - DUPLICATE_WINDOW,
+            col(Visit.status).in_([VisitStatus.WAITING, VisitStatus.ASSIGNED, VisitStatus.RECEIVING]),
+        )
+    )
+    return session.exec(query).first()
+
+
+def _limit(session: Session, client: str, phone: str, now: datetime, by_staff: bool) -> None:
+    if by_staff:
+        return
+    ok_client = ratelimit.allow(session, f'signin:client:{client}', limit=PER_CLIENT, window=RATE_WINDOW, now=now)
+    ok_phone = ratelimit.allow(session, f'signin:phone:{phone}', limit=PER_PHONE, window=RATE_WINDOW, now=now)
+    if not (ok_client and ok_phone):
+        session.commit()  # the count stands even though the sign-in is refused
+        raise DomainError('提交太频繁，请稍后再试，或请现场工作人员帮您登记')
+
+
+def _record(
+    session: Session,
+    site: Site,
+    form: SignInForm,
+    source: str,
+    request_key: str | None,
+    registered_by: Staff | None,
+    now: datetime,
+) -> tuple[Visit, Customer]:
+    customer = _customer(session, site, form.phone)
+    returning = customer is not None
+    if customer is None:
+        customer = Customer(
+            site_id=site.id or 0, surname=form.surname, title=form.title, phone=form.phone, channel=form.channel
+        )
+    customer.interests = customer.interests | form.interests
+    customer.consent_at, customer.consent_version = now, CONSENT_VERSION
+    session.add(customer)
+    session.flush()
+    visit = Visit(
+        site_id=site.id or 0,
+        day=roster.local_day(site, now),
+        customer_id=customer.id or 0,
+        arrived_at=now,
+        party_size=int(form.party_size or 1),
+        first_visit=form.first_visit,
+        returning_customer=returning,
+        source=source,
+        request_key=request_key,
+        registered_by_id=registered_by.id if registered_by else None,
+    )
+    session.add(visit)
+    session.flush()
+    return visit, customer
+
+
+def _customer(session: Session, site: Site, phone: str) -> Customer | None:
+    customer = session.exec(select(Customer).where(Customer.site_id == site.id, Customer.phone == phone)).first()
+    while customer is not None and customer.merged_into_id:
+        customer = session.get(Customer, customer.merged_into_id)
+    return customer
+
+
+def _result(session: Session, visit: Visit, *, duplicate: bool) -> SignInResult:
+    consultant = session.get(Staff, visit.assigned_id) if visit.assigned_id else None
+    return SignInResult(
+        visit_id=visit.id or 0,
+        consultant=consultant.name if consultant else None,
+        consultant_photo=consultant.photo if consultant else None,
+        duplicate=duplicate,
+    )
