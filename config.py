@@ -33,6 +33,21 @@ class Settings:
         return self.data_dir / 'photos'
 
 
+_current: Settings | None = None
+
+
+def set_current(settings: Settings) -> None:
+    """The settings the running app uses (main.py sets them once)."""
+    global _current
+    _current = settings
+
+
+def current() -> Settings:
+    if _current is None:
+        raise RuntimeError('config.set_current() has not been called')
+    return _current
+
+
 def load_settings(environ: dict[str, str] | None = None, env_file: str | Path = '.env') -> Settings:
     """Build the settings from `environ` (default: os.environ) over the values of `env_file`."""
     values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if Path(env_file).is_file() else {}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nicegui import app, ui
 
+import config
 import db
 from components import session
 from components.pwa import add_pwa_head, mount_pwa_routes
@@ -46,7 +47,8 @@ def load_demo() -> None:
 
 def compose(settings: Settings) -> None:
     """Static files, the auth middleware, the shared head and every page."""
-    i18n.configure(default=settings.language, resolver=lambda: app.storage.user.get('lang'))
+    config.set_current(settings)
+    i18n.configure(default=settings.language, resolver=session.language)
     session.configure(session_hours=settings.session_hours)
     mount_pwa_routes(ASSETS)
     add_pwa_head()

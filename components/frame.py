@@ -12,6 +12,8 @@ import db
 from models import Role, Site, Staff
 from services.i18n import t
 
+from .alert import install_visitor_alert
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -25,6 +27,7 @@ EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 NAV: list[NavItem] = [  # later parts add their pages here, in the order of the bar
     NavItem('/', '首页', 'home', EVERYONE),
+    NavItem('/rotation', '轮序', 'format_list_numbered', frozenset({Role.SALESPERSON, Role.MANAGER})),
     NavItem('/staff', '员工', 'badge', MANAGERS),
     NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
     NavItem('/me', '我的', 'person', EVERYONE),
@@ -49,6 +52,8 @@ def frame(title: str, staff: Staff, *, active: str = '') -> Iterator[ui.column]:
             ui.label(staff.name).classes('truncate')
     with ui.column().classes('ac-content w-full mx-auto gap-3') as content:
         yield content
+    if staff.site_id is not None:
+        install_visitor_alert(staff)
     with ui.footer().classes('ac-nav'), ui.row().classes('w-full no-wrap justify-around gap-0'):
         for item in nav_for(staff):
             nav_button(item, selected=item.path == active)

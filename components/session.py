@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, run, storage, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 
 import db
@@ -16,7 +17,7 @@ from models import Role, Staff
 from services import auth, authz
 
 PUBLIC_PATHS = {'/login', '/logout', '/sw.js', '/offline.html', '/manifest.webmanifest', '/favicon.ico'}
-PUBLIC_PREFIXES = ('/_nicegui', '/pwa/')
+PUBLIC_PREFIXES = ('/_nicegui', '/pwa/', '/v/', '/tv/')  # visitor sign-in and the TV board: no staff login
 PASSWORD_PAGE = '/me'  # noqa: S105 - a path, not a password
 _session_hours = 12.0
 
@@ -30,9 +31,30 @@ def is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
+def user_storage() -> dict[str, Any]:
+    """This phone's user storage, read through its own page request.
+
+    Not `app.storage.user` alone: in a handler of an element that was rebuilt while another phone's event
+    was being handled, NiceGUI's current request is that other phone's.
+    """
+    client = ui.context.client
+    if client.request is None:
+        return app.storage.user
+    token = storage.request_contextvar.set(client.request)
+    try:
+        return app.storage.user
+    finally:
+        storage.request_contextvar.reset(token)
+
+
+def language() -> str | None:
+    """The language this phone chose, if any."""
+    return user_storage().get('lang')
+
+
 def current_staff() -> Staff | None:
     """The logged-in staff member, checked against the database (active, session not ended or expired)."""
-    return staff_of(dict(app.storage.user))
+    return staff_of(dict(user_storage()))
 
 
 def staff_of(data: dict) -> Staff | None:
@@ -48,14 +70,28 @@ def staff_of(data: dict) -> Staff | None:
 
 
 def log_in(staff: Staff) -> None:
-    app.storage.user.update(staff_id=staff.id, epoch=staff.session_epoch, logged_in_at=time.time())
+    data = user_storage()
+    data.update(staff_id=staff.id, epoch=staff.session_epoch, logged_in_at=time.time())
     if staff.language:
-        app.storage.user['lang'] = staff.language
+        data['lang'] = staff.language
 
 
 def log_out() -> None:
+    data = user_storage() if _in_ui() else app.storage.user
     for key in ('staff_id', 'epoch', 'logged_in_at'):
-        app.storage.user.pop(key, None)
+        data.pop(key, None)
+
+
+def set_language(value: str) -> None:
+    user_storage()['lang'] = value
+
+
+def _in_ui() -> bool:
+    try:
+        ui.context.client  # noqa: B018 - raises outside a UI context
+    except RuntimeError:
+        return False
+    return True
 
 
 def safe_next(target: str | None) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from nicegui import APIRouter, app, run, ui
+from nicegui import APIRouter, run, ui
 
 import db
 from components.frame import clear_errors, field_error, frame
 from components.session import guard, log_in
+from components.session import set_language as session_set_language
 from models import Staff
 from services import auth
 from services import staff as staff_service
@@ -75,7 +76,7 @@ def password_card(me: Staff) -> None:
 
 
 def set_language(me: Staff, language: str) -> None:
-    app.storage.user['lang'] = language
+    session_set_language(language)
     with db.session() as s:
         staff_service.set_own_language(s, actor=me, language=language)
     ui.navigate.reload()

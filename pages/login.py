@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
-from nicegui import APIRouter, app, run, ui
+from nicegui import APIRouter, run, ui
 
 import db
 from components.frame import clear_errors, field_error
 from components.session import current_staff, log_in, log_out, safe_next
+from components.session import set_language as session_set_language
 from models import Staff
 from services import auth
 from services.errors import DomainError
@@ -76,7 +77,7 @@ def logout_page() -> RedirectResponse:
 
 
 def switch_language(language: str) -> None:
-    app.storage.user['lang'] = language
+    session_set_language(language)
     ui.navigate.reload()
 
 

@@ -27,11 +27,11 @@ def sites_page() -> None:
         ui.button(t('新建项目'), icon='add_business', on_click=lambda: site_dialog(None)).props(
             'unelevated color=teal-8'
         ).classes('w-full ac-big-btn')
-        site_list(me)
-        events.site_changed.subscribe(site_list.refresh)
+        listing = ui.refreshable(site_list)  # this phone's own: a refresh redraws only here
+        listing(me)
+        events.site_changed.subscribe(listing.refresh)
 
 
-@ui.refreshable
 def site_list(me: Staff) -> None:
     with db.session() as s:
         all_sites = sites.list_sites(s, actor=me)

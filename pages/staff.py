@@ -30,8 +30,9 @@ def staff_page(site: int | None = None) -> None:
         ui.button(t('添加员工'), icon='person_add', on_click=lambda: edit_dialog(me, None, site_id)).props(
             'unelevated color=teal-8'
         ).classes('w-full ac-big-btn')
-        staff_list(me, site_id)
-        events.staff_changed.subscribe(lambda changed_site: _refresh_if(changed_site, site_id))
+        listing = ui.refreshable(staff_list)  # this phone's own: a refresh redraws only here
+        listing(me, site_id)
+        events.staff_changed.subscribe(lambda changed_site: listing.refresh() if changed_site == site_id else None)
 
 
 def pick_site(me: Staff, site_id: int | None) -> int | None:
@@ -47,7 +48,6 @@ def pick_site(me: Staff, site_id: int | None) -> int | None:
     return site_id
 
 
-@ui.refreshable
 def staff_list(me: Staff, site_id: int | None) -> None:
     with db.session() as s:
         people = service.list_staff(s, actor=me, site_id=site_id)
@@ -177,11 +177,6 @@ async def set_active(person: Staff, active: bool) -> None:
         await run.io_bound(_set_active, _actor(), person.id, active)
     except DomainError as e:
         ui.notify(e.translated(), type='negative')
-
-
-def _refresh_if(changed_site: int | None, site_id: int | None) -> None:
-    if changed_site == site_id:
-        staff_list.refresh()
 
 
 def _actor() -> Staff:

@@ -126,3 +126,73 @@ def _waiting(session: Session, visits: list[Visit]) -> list[Waiting]:
         else {}
     )
     return [Waiting(v.id or 0, names.get(v.customer_id, ''), v.party_size, v.arrived_at) for v in waiting]
+
+
+@dataclass(frozen=True)
+class MyVisit:
+    visit_id: int
+    customer: str
+    party_size: int
+    status: str
+    arrived_at: datetime
+    shadow: bool  # I am shadowing, not receiving
+    returning: bool
+    on_behalf_of: str | None
+
+
+@dataclass(frozen=True)
+class MyDay:
+    """One salesperson's view of today: on the roster or not, state, place in the order, receptions."""
+
+    on_roster: bool
+    state: str | None
+    since: datetime | None
+    place: int | None  # 1 = up next; None when not in the rotation right now
+    trainee: bool
+    visits: list[MyVisit]  # today's, newest first
+    timezone: str  # the site's, for showing times
+
+
+def my_day(session: Session, *, actor: Staff, now: datetime | None = None) -> MyDay:
+    """Today as the actor sees it on their phone."""
+    site = session.get(Site, actor.site_id) if actor.site_id else None
+    if site is None:
+        raise NotFound()
+    day = roster.local_day(site, now or utcnow())
+    mine = [r for r in _rows(session, site, day, []) if r.staff_id == actor.id]
+    query = select(Visit).where(
+        Visit.site_id == site.id, Visit.day == day, (Visit.assigned_id == actor.id) | (Visit.shadow_id == actor.id)
+    )
+    visits = list(session.exec(query.order_by(col(Visit.arrived_at).desc())))
+    row = mine[0] if mine else None
+    return MyDay(
+        on_roster=row is not None,
+        state=row.state if row else None,
+        since=row.since if row else None,
+        place=_place(session, site, day, actor.id or 0),
+        trainee=bool(row and row.trainee),
+        visits=[_my_visit(session, v, actor) for v in visits],
+        timezone=site.timezone,
+    )
+
+
+def _place(session: Session, site: Site, day: date, staff_id: int) -> int | None:
+    rows = [r for r in _rows(session, site, day, []) if not r.trainee and r.state != StaffState.OFF]
+    waiting_line = [r for r in rows if r.state in (StaffState.AVAILABLE, *rotation.KEEPS_TURN)]
+    ids = [r.staff_id for r in waiting_line if r.state == StaffState.AVAILABLE or r.kept_turns]
+    return ids.index(staff_id) + 1 if staff_id in ids else None
+
+
+def _my_visit(session: Session, visit: Visit, actor: Staff) -> MyVisit:
+    customer = session.get(Customer, visit.customer_id)
+    behalf = session.get(Staff, visit.on_behalf_of_id) if visit.on_behalf_of_id else None
+    return MyVisit(
+        visit_id=visit.id or 0,
+        customer=f'{customer.surname}{customer.title}' if customer else '',
+        party_size=visit.party_size,
+        status=visit.status,
+        arrived_at=visit.arrived_at,
+        shadow=visit.shadow_id == actor.id,
+        returning=visit.returning_customer,
+        on_behalf_of=behalf.name if behalf else None,
+    )

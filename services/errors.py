@@ -15,6 +15,10 @@ class DomainError(Exception):
         self.message = message
         self.params = params
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Picklable, so an error raised in a worker process (run.cpu_bound) reaches the page intact."""
+        return _rebuild, (type(self), self.message, self.params, getattr(self, 'field', None))
+
     def translated(self) -> str:
         """The message in the current user's language."""
         return t(self.message, **self.params)
@@ -40,3 +44,11 @@ class NotFound(DomainError):
 
     def __init__(self, message: str = '找不到该记录') -> None:
         super().__init__(message)
+
+
+def _rebuild(cls: type[DomainError], message: str, params: dict[str, Any], field: str | None) -> DomainError:
+    error = DomainError.__new__(cls)
+    DomainError.__init__(error, message, **params)
+    if field is not None:
+        error.field = field  # type: ignore[attr-defined]
+    return error

@@ -125,6 +125,8 @@ EN: dict[str, str] = {
     '请选择今天在岗的置业顾问': "Choose a salesperson on today's roster",
     '没有可撤销的分配（仅限 2 分钟内）': 'Nothing to undo (only within 2 minutes)',
     '请在项目中操作': 'Do this within a site',
+    '大屏链接无效或已停用': 'This TV link is invalid or has been revoked',
+    '案场大屏': 'Office TV',
     # ownership
     '新的归属人须是本项目在职员工': 'The new owner must be an active colleague of this site',
     '不能合并这两条客户记录': 'These two customer records cannot be merged',

@@ -221,3 +221,16 @@ def _own_visit(session: Session, actor: Staff, visit_id: int) -> Visit:
     if actor.id not in (visit.assigned_id, visit.shadow_id) and actor.role == Role.SALESPERSON:
         raise NotFound()
     return visit
+
+
+def pending_alerts(session: Session, *, actor: Staff) -> list[VisitorAlert]:
+    """Visitors assigned to the actor (or shadowed) and not yet acknowledged: shown again after a reload."""
+    query = select(Visit).where(
+        Visit.status == VisitStatus.ASSIGNED, (Visit.assigned_id == actor.id) | (Visit.shadow_id == actor.id)
+    )
+    alerts = []
+    for visit in session.exec(query.order_by(col(Visit.arrived_at))):
+        customer = session.get(Customer, visit.customer_id)
+        assert customer is not None
+        alerts += [a for a in _alerts(session, visit, customer) if a.staff_id == actor.id]
+    return alerts

@@ -1,0 +1,83 @@
+"""The alert a salesperson cannot miss: a full-width banner, a sound and a vibration, until acknowledged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import run, ui
+
+import db
+from models import Staff
+from services import events, reception
+from services.errors import DomainError
+from services.events import VisitorAlert
+from services.i18n import t
+
+# A short two-tone chime made in the browser (no audio file to download); vibration where allowed.
+CHIME = """
+(() => {
+  try {
+    const ctx = window.__acAudio || (window.__acAudio = new (window.AudioContext || window.webkitAudioContext)());
+    ctx.resume();
+    [[880, 0], [1175, 0.18], [880, 0.36], [1175, 0.54]].forEach(([f, at]) => {
+      const o = ctx.createOscillator(), g = ctx.createGain();
+      o.frequency.value = f; o.connect(g); g.connect(ctx.destination);
+      g.gain.setValueAtTime(0.25, ctx.currentTime + at);
+      g.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + at + 0.16);
+      o.start(ctx.currentTime + at); o.stop(ctx.currentTime + at + 0.17);
+    });
+  } catch (e) {}
+  if (navigator.vibrate) navigator.vibrate([400, 150, 400, 150, 400]);
+})();
+"""
+# Browsers allow sound only after a tap on the page: unlock the audio context on the first one.
+UNLOCK = """<script>document.addEventListener('pointerdown', () => { try {
+  const ctx = window.__acAudio || (window.__acAudio = new (window.AudioContext || window.webkitAudioContext)());
+  ctx.resume(); } catch (e) {} }, {once: true});</script>"""
+
+
+def install_visitor_alert(me: Staff) -> None:
+    """Show this phone's pending visitor alerts now, and every new one the moment it is assigned."""
+    ui.add_head_html(UNLOCK)
+
+    @ui.refreshable  # one per phone: a refresh here redraws only this phone's banners
+    def banners() -> None:
+        with db.session() as s:
+            alerts = reception.pending_alerts(s, actor=me)
+        for alert in alerts:
+            banner(me, alert, on_done=banners.refresh)
+
+    async def on_alert(alert: VisitorAlert) -> None:
+        if alert.staff_id == me.id:
+            banners.refresh()
+            ui.run_javascript(CHIME)
+
+    with ui.element('div').classes('ac-alerts fixed top-0 left-0 right-0 z-[5000]'):
+        banners()
+    events.visitor_assigned.subscribe(on_alert)
+
+
+def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> None:
+    with ui.column().classes('w-full bg-orange-600 text-white p-4 gap-2 shadow-xl').mark(f'alert-{alert.visit_id}'):
+        ui.label(t('跟随师傅接待') if alert.shadow else t('请接待客户')).classes('text-base opacity-90')
+        ui.label(t('{name}（{n} 人）', name=alert.customer, n=alert.party_size)).classes('text-3xl font-bold')
+        detail = [t('老客户') if alert.returning else t('新客户')]
+        if alert.on_behalf_of:
+            detail.append(t('代 {name} 接待', name=alert.on_behalf_of))
+        ui.label(' · '.join(detail)).classes('text-base')
+        ui.button(t('我来接待'), on_click=lambda: acknowledge(me, alert, on_done)).props(
+            'unelevated color=white text-color=orange-10 size=lg'
+        ).classes('w-full ac-big-btn font-bold')
+
+
+async def acknowledge(me: Staff, alert: VisitorAlert, on_done: Callable[[], object]) -> None:
+    try:
+        await run.io_bound(_acknowledge, me, alert.visit_id)
+    except DomainError as e:
+        ui.notify(e.translated(), type='negative')
+    on_done()
+
+
+def _acknowledge(me: Staff, visit_id: int) -> None:
+    with db.session() as s:
+        reception.acknowledge(s, actor=me, visit_id=visit_id)

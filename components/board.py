@@ -1,0 +1,120 @@
+"""The rotation board: today's order, who is up, each person's state, waiting visitors and the day's counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nicegui import ui
+
+from models import StaffState, utcnow
+from services.board import Board, BoardRow
+from services.i18n import t
+
+STATE_LABELS = {
+    StaffState.AVAILABLE: '空闲',
+    StaffState.RECEIVING: '接待中',
+    StaffState.TOURING: '带看中',
+    StaffState.BREAK: '午餐轮休',
+    StaffState.MEETING: '会议',
+    StaffState.AWAY: '外出办事',
+    StaffState.OFF: '已下班',
+}
+STATE_COLORS = {
+    StaffState.AVAILABLE: 'green-7',
+    StaffState.RECEIVING: 'orange-8',
+    StaffState.TOURING: 'blue-7',
+    StaffState.BREAK: 'grey-6',
+    StaffState.MEETING: 'purple-6',
+    StaffState.AWAY: 'red-6',
+    StaffState.OFF: 'grey-5',
+}
+
+
+def minutes_since(at: datetime, now: datetime | None = None) -> str:
+    """'刚刚' or 'N 分钟' (or hours) since a moment."""
+    minutes = int(((now or utcnow()) - at).total_seconds() // 60)
+    if minutes < 1:
+        return t('刚刚')
+    return t('{n} 分钟', n=minutes) if minutes < 60 else t('{h} 小时 {m} 分', h=minutes // 60, m=minutes % 60)
+
+
+def board_view(board: Board, *, me: int | None = None, big: bool = False) -> None:
+    """The whole board; `big` sizes it for a wall screen read from five metres."""
+    counts(board, big=big)
+    if board.waiting:
+        waiting(board, big=big)
+    with ui.column().classes('w-full gap-2' if not big else 'w-full gap-4'):
+        if not board.rows:
+            ui.label(t('今天还没有人签到')).classes('ac-muted')
+        number = 0
+        for row in board.rows:
+            number += 0 if row.trainee or row.state == StaffState.OFF else 1
+            row_view(row, number=None if row.trainee or row.state == StaffState.OFF else number, me=me, big=big)
+
+
+def counts(board: Board, *, big: bool) -> None:
+    greet = f'{board.greet_median_s / 60:.1f}' if board.greet_median_s is not None else '–'
+    items = [
+        (t('今日到访'), str(board.visits)),
+        (t('新客'), str(board.new_visits)),
+        (t('老客'), str(board.returning_visits)),
+        (t('接待中'), str(board.receiving)),
+        (t('带看中'), str(board.touring)),
+        (t('迎客用时（分）'), greet),
+    ]
+    with ui.grid(columns=6 if big else 3).classes('w-full gap-2').mark('board-counts'):
+        for label, value in items:
+            with ui.card().classes('items-center gap-0 py-2 ' + ('py-6' if big else '')):
+                ui.label(value).classes('font-bold ' + ('text-6xl' if big else 'text-2xl')).mark(f'count-{label}')
+                ui.label(label).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+
+
+def waiting(board: Board, *, big: bool) -> None:
+    with ui.card().classes('w-full bg-amber-100 gap-1').mark('board-waiting'):
+        ui.label(t('等待接待 {n} 组', n=len(board.waiting))).classes(
+            'font-semibold text-amber-900 ' + ('text-4xl' if big else 'text-base')
+        )
+        for visit in board.waiting:
+            ui.label(
+                t(
+                    '{name}（{n} 人）· 已等 {since}',
+                    name=visit.customer,
+                    n=visit.party_size,
+                    since=minutes_since(visit.arrived_at),
+                )
+            ).classes('text-3xl' if big else 'text-sm')
+
+
+def row_view(row: BoardRow, *, number: int | None, me: int | None, big: bool) -> None:
+    """One salesperson: place, name, state and since when, today's receptions, and flags."""
+    highlight = ' ring-4 ring-green-600' if row.up_next else ''
+    mine = ' bg-teal-50' if row.staff_id == me else ''
+    with (
+        ui.card().classes('w-full' + highlight + mine).mark(f'board-row-{row.staff_id}'),
+        ui.row().classes('w-full items-center no-wrap gap-3'),
+    ):
+        ui.label(str(number) if number else '·').classes(
+            'font-bold text-center ' + ('text-5xl w-20' if big else 'text-xl w-8')
+        )
+        with ui.column().classes('gap-0 min-w-0 flex-1'):
+            with ui.row().classes('items-center gap-2 no-wrap'):
+                ui.label(row.name).classes('font-semibold truncate ' + ('text-5xl' if big else 'text-lg'))
+                for flag, color in flags(row):
+                    ui.badge(flag, color=color).classes('text-2xl px-3' if big else '')
+            ui.label(t('今日接待 {n}', n=row.receptions)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+        with ui.column().classes('items-end gap-0'):
+            ui.badge(t(STATE_LABELS[StaffState(row.state)]), color=STATE_COLORS[StaffState(row.state)]).classes(
+                'text-3xl px-4 py-2' if big else 'text-sm px-2 py-1'
+            ).mark(f'state-{row.staff_id}')
+            ui.label(minutes_since(row.since)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+
+
+def flags(row: BoardRow) -> list[tuple[str, str]]:
+    found = []
+    if row.up_next:
+        found.append((t('下一位'), 'green-8'))
+    if row.kept_turns:
+        found.append((t('补接'), 'amber-8'))
+    if row.trainee:
+        found.append((t('带教中'), 'grey-7'))
+    return found

@@ -1,0 +1,177 @@
+"""接待轮序: my place and state, my receptions, the live board; 客户进门 for visitors who don't scan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from nicegui import APIRouter, run, ui
+
+import db
+from components.board import STATE_LABELS, board_view, minutes_since
+from components.frame import frame
+from components.session import current_staff, guard
+from models import Role, Staff, StaffState, VisitStatus
+from services import board, events, reception
+from services.errors import DomainError
+from services.i18n import t
+
+router = APIRouter()
+ON_ROTATION = frozenset({Role.SALESPERSON, Role.MANAGER})
+MY_STATES = [StaffState.AVAILABLE, StaffState.BREAK, StaffState.MEETING, StaffState.AWAY, StaffState.OFF]
+INVALID_REASONS = ['送快递/外卖', '问路', '推销/广告', '找人/办事']
+
+
+@router.page('/rotation')
+def rotation_page() -> None:
+    me = guard(ON_ROTATION)
+    if me is None:
+        return
+    with frame('接待轮序', me, active='/rotation'):
+        mine = ui.refreshable(my_day)  # this phone's own views: refreshing redraws only here
+        mine(me, lambda: (mine.refresh(), full.refresh()))
+        ui.label(t('今日轮序')).classes('text-base font-semibold mt-2')
+        full = ui.refreshable(board_section)
+        full(me)
+
+        async def changed(site_id: int) -> None:
+            if site_id == me.site_id:
+                mine.refresh()
+                full.refresh()
+
+        events.rotation_changed.subscribe(changed)
+        ui.timer(30, full.refresh)  # only the "since" minutes change with the clock
+
+
+def board_section(me: Staff) -> None:
+    with db.session() as s:
+        view = board.board(s, actor=me)
+    board_view(view, me=me.id)
+
+
+def my_day(me: Staff, refresh: Callable[[], object]) -> None:
+    """My state and place, the buttons to change them, and my receptions today."""
+    with db.session() as s:
+        day = board.my_day(s, actor=me)
+    with ui.card().classes('w-full gap-2').mark('my-day'):
+        if not day.on_roster:
+            ui.label(t('您今天还没有签到上岗')).classes('text-base')
+            ui.button(t('签到上岗'), on_click=lambda: change(me, StaffState.AVAILABLE, refresh)).props(
+                'unelevated color=teal-8'
+            ).classes('w-full ac-big-btn').mark('check-in')
+            return
+        status_line(day)
+        if day.trainee:
+            ui.label(t('入职首月：跟随带教师傅接待，不单独轮序')).classes('ac-muted text-sm')
+        open_visits = [v for v in day.visits if v.status in (VisitStatus.ASSIGNED, VisitStatus.RECEIVING)]
+        if not open_visits:
+            state_buttons(me, day.state, refresh)
+    for visit in open_visits:
+        open_visit_card(me, visit, refresh)
+    done = [v for v in day.visits if v not in open_visits]
+    if done:
+        with ui.expansion(t('今日接待 {n} 组', n=len(done))).classes('w-full bg-white rounded'):
+            for visit in done:
+                at = visit.arrived_at.astimezone(ZoneInfo(day.timezone))
+                ui.label(f'{visit.customer} · {at:%H:%M} · {t(visit_status(visit.status))}').classes('text-sm py-1')
+
+
+def status_line(day: board.MyDay) -> None:
+    state = StaffState(day.state or StaffState.OFF)
+    with ui.row().classes('w-full items-center justify-between no-wrap'):
+        ui.label(t(STATE_LABELS[state])).classes('text-2xl font-bold').mark('my-state')
+        ui.label(minutes_since(day.since) if day.since else '').classes('ac-muted')
+    if day.place == 1:
+        ui.label(t('下一位就是您，请留意入口')).classes('text-green-800 font-semibold').mark('my-place')
+    elif day.place:
+        ui.label(t('您排第 {n} 位', n=day.place)).classes('text-base').mark('my-place')
+
+
+def state_buttons(me: Staff, current: str | None, refresh: Callable[[], object]) -> None:
+    with ui.grid(columns=3).classes('w-full gap-2'):
+        for state in MY_STATES:
+            ui.button(t(STATE_LABELS[state]), on_click=lambda state=state: change(me, state, refresh)).props(
+                'unelevated color=teal-8' if state == current else 'outline color=teal-8'
+            ).classes('ac-big-btn').mark(f'set-{state}')
+
+
+def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], object]) -> None:
+    with ui.card().classes('w-full gap-2 border-l-4 border-orange-500').mark(f'visit-{visit.visit_id}'):
+        title = (
+            t('跟随接待：{name}', name=visit.customer) if visit.shadow else t('正在接待：{name}', name=visit.customer)
+        )
+        ui.label(title).classes('text-lg font-semibold')
+        details = [
+            t('{n} 人', n=visit.party_size),
+            t('老客户') if visit.returning else t('新客户'),
+            t('到访 {since}', since=minutes_since(visit.arrived_at)),
+        ]
+        if visit.on_behalf_of:
+            details.append(t('代 {name} 接待', name=visit.on_behalf_of))
+        ui.label(' · '.join(details)).classes('ac-muted text-sm')
+        if visit.shadow:
+            return
+        with ui.row().classes('w-full no-wrap gap-2'):
+            ui.button(t('结束接待'), on_click=lambda: finish(me, visit.visit_id, refresh)).props(
+                'unelevated color=teal-8'
+            ).classes('flex-1 ac-big-btn').mark('finish')
+            ui.button(t('无效接待'), on_click=lambda: invalid_dialog(me, visit.visit_id, refresh)).props(
+                'outline color=red-8'
+            ).classes('flex-1 ac-big-btn').mark('invalid')
+
+
+def invalid_dialog(me: Staff, visit_id: int, refresh: Callable[[], object]) -> None:
+    """无效接待 needs a reason: the turn goes back and the manager sees why."""
+    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+        ui.label(t('无效接待的原因')).classes('text-lg font-semibold')
+        reason = ui.input(t('原因')).props('outlined maxlength=200')
+        with ui.row().classes('gap-1'):
+            for preset in INVALID_REASONS:
+                ui.chip(t(preset), on_click=lambda p=preset: reason.set_value(t(p))).props('clickable outline')
+        with ui.row().classes('w-full justify-end'):
+            ui.button(t('取消'), on_click=dialog.close).props('flat')
+            ui.button(t('确认无效'), on_click=lambda: declare(me, visit_id, reason.value or '', dialog, refresh)).props(
+                'unelevated color=red-8'
+            ).mark('confirm-invalid')
+    dialog.open()
+
+
+def visit_status(status: str) -> str:
+    return {VisitStatus.ENDED: '已结束', VisitStatus.INVALID: '无效接待', VisitStatus.WAITING: '等待中'}.get(
+        VisitStatus(status), '接待中'
+    )
+
+
+async def change(me: Staff, state: str, refresh: Callable[[], object]) -> None:
+    await _act(lambda s, actor: reception.set_state(s, actor=actor, state=state), refresh)
+
+
+async def finish(me: Staff, visit_id: int, refresh: Callable[[], object]) -> None:
+    await _act(lambda s, actor: reception.finish(s, actor=actor, visit_id=visit_id), refresh)
+
+
+async def declare(me: Staff, visit_id: int, reason: str, dialog: ui.dialog, refresh: Callable[[], object]) -> None:
+    if await _act(
+        lambda s, actor: reception.declare_invalid(s, actor=actor, visit_id=visit_id, reason=reason), refresh
+    ):
+        dialog.close()
+
+
+async def _act(action: Callable[..., object], refresh: Callable[[], object]) -> bool:
+    """Run a reception action for the logged-in staff member; show a refused one's reason."""
+    actor = current_staff()
+    if actor is None:
+        ui.navigate.to('/login')
+        return False
+    try:
+        await run.io_bound(_in_session, action, actor)
+    except DomainError as e:
+        ui.notify(e.translated(), type='negative')
+        return False
+    refresh()
+    return True
+
+
+def _in_session(action: Callable[..., object], actor: Staff) -> None:
+    with db.session() as s:
+        action(s, actor)

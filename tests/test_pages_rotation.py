@@ -1,0 +1,123 @@
+"""The rotation on several phones at once: check-in, live board, the alert, acknowledging, finishing."""
+
+from collections.abc import Callable
+
+from nicegui.testing import User
+from sqlmodel import select
+
+import db
+from models import Role, Visit, VisitStatus
+from tests.factories import make_site, make_staff
+from tests.rotation_helpers import arrive
+from tests.test_pages_login import log_in
+
+
+def seed() -> dict:
+    with db.session() as s:
+        site = make_site(s, name='云庐')
+        return {
+            'site': site,
+            'a': make_staff(s, site=site, name='李娜', username='lina'),
+            'b': make_staff(s, site=site, name='张伟', username='zhangwei'),
+            'manager': make_staff(s, site=site, role=Role.MANAGER, name='王静', username='wangjing'),
+        }
+
+
+async def on_rotation(phone: User, login: str, greeting: str) -> None:
+    await log_in(phone, login)
+    await phone.should_see(greeting, retries=30)
+    await phone.open('/rotation')
+    await phone.should_see('今日轮序')
+
+
+async def test_check_in_shows_on_every_phone_live(user: User, create_user: Callable[[], User]) -> None:
+    seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    await user.should_see('您今天还没有签到上岗')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await other.should_see('李娜', retries=30)  # the other phone's board, without a reload
+
+
+async def test_the_one_who_is_up_gets_the_alert_and_acknowledges(user: User, create_user: Callable[[], User]) -> None:
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()
+    await other.should_see('您排第 2 位', retries=30)
+    result = arrive(people['site'], phone='13912345678')
+    await user.should_see('请接待客户', retries=30)
+    await user.should_see('王先生（1 人）')
+    await other.should_not_see('请接待客户')
+    await other.should_see('下一位就是您', retries=30)
+    user.find('我来接待').click()
+    await user.should_see('正在接待：王先生', retries=30)
+    await user.should_not_see('请接待客户', retries=30)
+    with db.session() as s:
+        visit = s.get(Visit, result.visit_id)
+    assert visit and visit.status == VisitStatus.RECEIVING and visit.acknowledged_at is not None
+
+
+async def test_an_unacknowledged_alert_survives_a_reload(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    arrive(people['site'])
+    await user.open('/')
+    await user.should_see('请接待客户', retries=30)
+
+
+async def test_finishing_and_invalid_receptions_free_the_salesperson(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    first = arrive(people['site'])
+    await user.should_see('正在接待：王先生', retries=30)
+    user.find(marker='finish').click()
+    await user.should_see('下一位就是您', retries=30)
+    arrive(people['site'])
+    await user.should_see('正在接待：王先生', retries=30)
+    user.find(marker='invalid').click()
+    user.find('问路').click()
+    user.find(marker='confirm-invalid').click()
+    await user.should_see('下一位就是您', retries=30)
+    with db.session() as s:
+        visits = list(s.exec(select(Visit).order_by(Visit.id)))  # type: ignore[arg-type]
+    assert [v.status for v in visits] == [VisitStatus.ENDED, VisitStatus.INVALID]
+    assert visits[0].id == first.visit_id and visits[1].invalid_reason == '问路'
+
+
+async def test_an_admin_without_a_site_cannot_open_the_rotation(user: User) -> None:
+    with db.session() as s:
+        make_staff(s, site=None, role=Role.ADMIN, name='管理员', username='boss')
+    await log_in(user, 'boss')
+    await user.should_see('管理员，您好', retries=30)
+    await user.open('/rotation')
+    await user.should_see('您的角色无权打开此页面')
+
+
+async def test_a_button_redrawn_by_anothers_action_still_acts_for_its_own_phone(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()  # redraws 李娜's buttons while handling 张伟's tap
+    await user.should_see('张伟', retries=30)
+    user.find(marker='set-break').click()
+    await user.should_see(marker='my-state', content='午餐轮休', retries=30)
+    with db.session() as s:
+        from services.board import board as read_board
+
+        rows = {r.staff_id: r.state for r in read_board(s, actor=people['manager']).rows}
+    assert rows == {people['a'].id: 'break', people['b'].id: 'available'}
