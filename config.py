@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ class Settings:
     port: int
     language: str
     session_hours: float
+    public_url: str = ''  # e.g. https://anchang.example.com: what posters and the TV code point visitors to
 
     @property
     def photos_dir(self) -> Path:
@@ -62,6 +64,7 @@ def load_settings(environ: dict[str, str] | None = None, env_file: str | Path = 
         port=_int(values.get('ANCHANG_PORT') or '8080', 'ANCHANG_PORT', 1, 65535),
         language=_language(values.get('ANCHANG_LANGUAGE') or 'zh-CN'),
         session_hours=float(_int(values.get('ANCHANG_SESSION_HOURS') or '12', 'ANCHANG_SESSION_HOURS', 1, 24 * 30)),
+        public_url=_url(values.get('ANCHANG_PUBLIC_URL') or ''),
     )
 
 
@@ -93,3 +96,9 @@ def _language(raw: str) -> str:
     if raw not in LANGUAGES:
         raise SettingsError(f'ANCHANG_LANGUAGE must be one of {", ".join(LANGUAGES)}')
     return raw
+
+
+def _url(raw: str) -> str:
+    if raw and not re.fullmatch(r'https?://[^\s/?#]+(/[^\s?#]*)?', raw):
+        raise SettingsError('ANCHANG_PUBLIC_URL must look like https://anchang.example.com')
+    return raw.rstrip('/')

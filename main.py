@@ -54,8 +54,12 @@ def compose(settings: Settings) -> None:
     add_pwa_head()
     ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)
     app.add_middleware(session.AuthMiddleware)
+    lifespan = app.router.lifespan_context
     for router in ROUTERS:
         app.include_router(router)
+    # include_router wraps the app's lifespan once per call; our routers have none, and main.py runs again for
+    # every page test, which would nest the wrappers until Python's recursion limit.
+    app.router.lifespan_context = lifespan
 
 
 def main(argv: list[str]) -> None:

@@ -28,6 +28,7 @@ MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 NAV: list[NavItem] = [  # later parts add their pages here, in the order of the bar
     NavItem('/', '首页', 'home', EVERYONE),
     NavItem('/rotation', '轮序', 'format_list_numbered', frozenset({Role.SALESPERSON, Role.MANAGER})),
+    NavItem('/entrance', '扫码登记', 'qr_code_2', frozenset({Role.MANAGER})),
     NavItem('/staff', '员工', 'badge', MANAGERS),
     NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
     NavItem('/me', '我的', 'person', EVERYONE),

@@ -1,15 +1,16 @@
 """Thin page functions, one module per area; `ROUTERS` is what main.py mounts."""
 
-from . import account, entrance, home, login, rotation, sites, staff, tv, visitor
+from . import account, entrance, home, login, rotation, rotation_manage, sites, staff, tv, walkin
 
 ROUTERS = [
+    walkin.router,  # the visitor's light page first: /v/ is plain HTML
     login.router,
     home.router,
     account.router,
     staff.router,
     sites.router,
     rotation.router,
+    rotation_manage.router,
     tv.router,
     entrance.router,
-    visitor.router,
 ]

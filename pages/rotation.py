@@ -28,6 +28,10 @@ def rotation_page() -> None:
     if me is None:
         return
     with frame('接待轮序', me, active='/rotation'):
+        if me.role == Role.MANAGER:
+            ui.button(t('轮序管理'), icon='tune', on_click=lambda: ui.navigate.to('/rotation/manage')).props(
+                'outline color=teal-8'
+            ).classes('w-full').mark('manage')
         mine = ui.refreshable(my_day)  # this phone's own views: refreshing redraws only here
         mine(me, lambda: (mine.refresh(), full.refresh()))
         ui.label(t('今日轮序')).classes('text-base font-semibold mt-2')

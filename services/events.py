@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from typing import Any
 
-from nicegui import Event
+from nicegui import Event, core
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,24 @@ visitor_assigned: Event[VisitorAlert] = Event()
 ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned)
 
 
+def emit(event: Event[Any], *args: Any) -> None:
+    """Emit on the app's event loop: services run in worker threads, subscribers belong to the loop."""
+    loop = core.loop
+    if loop is None or loop.is_closed() or not loop.is_running():
+        event.emit(*args)  # no app running (a script, a service test)
+        return
+    try:
+        on_loop = asyncio.get_running_loop() is loop
+    except RuntimeError:
+        on_loop = False
+    if on_loop:
+        event.emit(*args)
+    else:
+        loop.call_soon_threadsafe(event.emit, *args)
+
+
 def emit_rotation(site_id: int, alerts: list[VisitorAlert]) -> None:
     """After a rotation change commits: every board refreshes, every assigned salesperson is alerted."""
-    rotation_changed.emit(site_id)
+    emit(rotation_changed, site_id)
     for alert in alerts:
-        visitor_assigned.emit(alert)
+        emit(visitor_assigned, alert)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from models import Role, Site, Staff
 
 from . import security
+from .demo import demo_morning
 from .sites import SiteForm, create_site
 
 ADMIN_USERNAME = 'admin'
@@ -92,4 +93,5 @@ def load_demo(session: Session) -> Site:
         session.flush()
         mentor = mentor or person
     session.commit()
+    demo_morning(session, site_id=site.id or 0)
     return site

@@ -24,7 +24,8 @@ CONSENT_TEXT = (
 )
 SURNAME = re.compile(r"[^\W\d_][^\W\d_·'\- ]{0,9}")
 DUPLICATE_WINDOW = timedelta(minutes=30)
-PER_CLIENT, PER_PHONE, RATE_WINDOW = 12, 5, timedelta(minutes=10)
+# One address is often many phones (the sales centre's Wi-Fi, a carrier's NAT): the client limit only stops floods.
+PER_CLIENT, PER_PHONE, RATE_WINDOW = 300, 5, timedelta(minutes=10)
 
 
 @dataclass
@@ -81,9 +82,11 @@ def sign_in(
 
 def validate(form: SignInForm, site: Site) -> SignInForm:
     """The form with every field checked and cleaned; ValidationError names the first bad field."""
-    surname = clean_text(form.surname, field='surname', max_length=10, required=True)
-    if not SURNAME.fullmatch(surname):
+    surname = clean_text(form.surname, field='surname', max_length=10_000)
+    if not surname or (len(surname) <= 10 and not SURNAME.fullmatch(surname)) or re.search(r'[<>&"\d]', surname):
         raise ValidationError('surname', '请填写您的姓氏（中文或字母）')
+    if len(surname) > 10:
+        raise ValidationError('surname', '不能超过 {n} 个字', n=10)
     if form.title not in TITLES:
         raise ValidationError('title', '请选择先生或女士')
     channels = sites.setting(site, 'channels')
@@ -106,7 +109,7 @@ def validate(form: SignInForm, site: Site) -> SignInForm:
 
 def _party_size(raw: int | str | None) -> int:
     try:
-        size = int(str(raw).strip() or 1)
+        size = int(str(raw if raw is not None else '').strip() or 1)
     except ValueError:
         raise ValidationError('party_size', '来访人数请填 1–20 的数字') from None
     if not 1 <= size <= 20:

@@ -93,5 +93,5 @@ def _save(
     )
     session.commit()
     assert site.id is not None
-    events.site_changed.emit(site.id)
+    events.emit(events.site_changed, site.id)
     return site

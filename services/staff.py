@@ -155,7 +155,7 @@ def _save(session: Session, actor: Staff, staff: Staff, *, action: str, before: 
         after=audit.snapshot(staff),
     )
     session.commit()
-    events.staff_changed.emit(staff.site_id)
+    events.emit(events.staff_changed, staff.site_id)
 
 
 def set_own_language(session: Session, *, actor: Staff, language: str) -> None:

@@ -11,7 +11,13 @@ from services.i18n_en import EN
 
 ROOT = Path(__file__).parent.parent
 CJK = re.compile(r'[\u4e00-\u9fff]')
-NOT_UI = {'services/i18n_en.py', 'services/setup.py', 'services/icons.py', 'components/pwa.py'}  # no visible text
+NOT_UI = {
+    'services/i18n_en.py',
+    'services/setup.py',
+    'services/demo.py',
+    'services/icons.py',
+    'components/pwa.py',
+}  # no visible text
 AS_IS = {'中文', '简体中文'}  # a language's own name is shown in that language
 
 
