@@ -1,6 +1,6 @@
 """Thin page functions, one module per area; `ROUTERS` is what main.py mounts."""
 
-from . import account, entrance, home, login, rotation, rotation_manage, sites, staff, tv, walkin
+from . import account, customers, entrance, home, login, rotation, rotation_manage, sites, staff, tv, walkin
 
 ROUTERS = [
     walkin.router,  # the visitor's light page first: /v/ is plain HTML
@@ -11,6 +11,7 @@ ROUTERS = [
     sites.router,
     rotation.router,
     rotation_manage.router,
+    customers.router,
     tv.router,
     entrance.router,
 ]

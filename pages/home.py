@@ -23,7 +23,7 @@ def home_page() -> None:
             ui.label(t('{name}，您好', name=me.name)).classes('text-xl font-semibold')
             ui.label(t(ROLE_NAMES[Role(me.role)])).classes('ac-muted')
         with ui.grid(columns=2).classes('w-full gap-3'):
-            for item in nav_for(me)[1:-1]:  # not home, not me: both are in the bar
+            for item in (i for i in nav_for(me) if i.path not in ('/', '/me')):  # both are in the bar
                 with (
                     ui.link(target=item.path).classes('no-underline'),
                     ui.card().classes('items-center gap-1 py-5 text-teal-800'),

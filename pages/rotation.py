@@ -12,6 +12,7 @@ from components.board import STATE_LABELS, board_view, minutes_since
 from components.frame import frame
 from components.session import current_staff, guard
 from models import Role, Staff, StaffState, VisitStatus
+from pages.desk import desk_button
 from services import board, events, reception
 from services.errors import DomainError
 from services.i18n import t
@@ -28,6 +29,7 @@ def rotation_page() -> None:
     if me is None:
         return
     with frame('接待轮序', me, active='/rotation'):
+        desk_button(me)
         if me.role == Role.MANAGER:
             ui.button(t('轮序管理'), icon='tune', on_click=lambda: ui.navigate.to('/rotation/manage')).props(
                 'outline color=teal-8'
@@ -85,6 +87,8 @@ def status_line(day: board.MyDay) -> None:
     with ui.row().classes('w-full items-center justify-between no-wrap'):
         ui.label(t(STATE_LABELS[state])).classes('text-2xl font-bold').mark('my-state')
         ui.label(minutes_since(day.since) if day.since else '').classes('ac-muted')
+    if state != StaffState.AVAILABLE:
+        return  # a place in line means something only to someone who can take the next visitor
     if day.place == 1:
         ui.label(t('下一位就是您，请留意入口')).classes('text-green-800 font-semibold').mark('my-place')
     elif day.place:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from nicegui import ui
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -121,3 +122,24 @@ async def test_a_button_redrawn_by_anothers_action_still_acts_for_its_own_phone(
 
         rows = {r.staff_id: r.state for r in read_board(s, actor=people['manager']).rows}
     assert rows == {people['a'].id: 'break', people['b'].id: 'available'}
+
+
+async def test_a_salesperson_registers_a_visitor_who_does_not_scan(user: User, create_user: Callable[[], User]) -> None:
+    seed()
+    other = create_user()
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()
+    await other.should_see('下一位就是您', retries=30)
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='desk').click()
+    user.find(kind=ui.input, content='姓氏').type('赵')
+    user.find('女士').click()
+    user.find(kind=ui.input, content='手机号').type('13700001111')
+    user.find('客户已口头同意个人信息使用说明').click()
+    user.find(marker='desk-save').click()
+    await user.should_see('已登记，张伟 接待', retries=30)
+    await other.should_see('请接待客户', retries=30)
+    await other.should_see('赵女士（1 人）')
+    with db.session() as s:
+        visit = s.exec(select(Visit)).one()
+    assert visit.source == 'desk' and visit.registered_by_id is not None
