@@ -85,6 +85,17 @@ def denied(staff: Staff) -> None:
         ui.link(t('返回首页'), '/')
 
 
+def page_dialog() -> ui.dialog:
+    """A dialog owned by the page, not by the part that opened it: a live redraw there cannot close it.
+
+    It is deleted once closed, so a phone open all day does not collect dialogs.
+    """
+    with ui.context.client.layout:
+        dialog = ui.dialog()
+    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+    return dialog
+
+
 def field_error(field: ui.element, message: str) -> None:
     """Show a validation message under a field."""
     field.props(f'error error-message="{message}"')

@@ -9,7 +9,7 @@ from nicegui import APIRouter, run, ui
 from sqlmodel import Session
 
 import db
-from components.frame import field_error, frame
+from components.frame import field_error, frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Staff
 from services import customers, ownership
@@ -33,10 +33,10 @@ def customers_page(q: str = '') -> None:
             .classes('w-full')
             .mark('customer-search')
         )
+        results = ui.refreshable(result_list)
         ui.button(t('查找'), on_click=lambda: results.refresh(me, search.value or '')).props(
             'unelevated color=teal-8'
         ).classes('w-full')
-        results = ui.refreshable(result_list)
         results(me, q[:20])
         search.on('keydown.enter', lambda: results.refresh(me, search.value or ''))
         search.on('clear', lambda: results.refresh(me, ''))
@@ -85,7 +85,7 @@ def ownership_line(row: customers.CustomerRow) -> str:
 
 
 def transfer_dialog(row: customers.CustomerRow, colleagues: dict[int | None, str]) -> None:
-    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('转移 {name} 的归属', name=row.name)).classes('text-lg font-semibold')
         to = ui.select({k: v for k, v in colleagues.items() if k}, label=t('新的归属人')).props('outlined')
         reason = ui.input(t('原因')).props('outlined maxlength=200')
@@ -100,7 +100,7 @@ def transfer_dialog(row: customers.CustomerRow, colleagues: dict[int | None, str
 
 
 def merge_dialog(row: customers.CustomerRow) -> None:
-    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('把另一条记录合并到 {name}', name=row.name)).classes('text-lg font-semibold')
         other = ui.input(t('另一条记录的手机号')).props('outlined type=tel maxlength=20')
         reason = ui.input(t('原因（如：同一家庭）')).props('outlined maxlength=200')

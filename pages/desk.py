@@ -7,6 +7,7 @@ import uuid
 from nicegui import run, ui
 
 import db
+from components.frame import page_dialog
 from components.session import current_staff
 from components.signin_form import signin_fields
 from models import Staff
@@ -26,7 +27,7 @@ def desk_dialog(me: Staff) -> None:
     with db.session() as s:
         channels = sites.setting(sites.get_site(s, actor=me, site_id=me.site_id or 0), 'channels')
     key = uuid.uuid4().hex  # one visit however often this form is sent
-    with ui.dialog().props('maximized') as dialog, ui.card().classes('w-full max-w-lg mx-auto gap-2'):
+    with page_dialog().props('maximized') as dialog, ui.card().classes('w-full max-w-lg mx-auto gap-2'):
         ui.label(t('客户进门登记')).classes('text-lg font-semibold')
         fields = signin_fields(channels, staff_mode=True)
         with ui.row().classes('w-full no-wrap gap-2'):

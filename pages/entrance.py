@@ -10,7 +10,7 @@ from nicegui import APIRouter, run, ui
 
 import config
 import db
-from components.frame import frame
+from components.frame import frame, page_dialog
 from components.session import current_staff, guard
 from components.urls import png_data_url, public_base_url
 from models import DisplayToken, Site, Staff, utcnow
@@ -146,7 +146,7 @@ class TvLinks:
         await self.rows.refresh()
 
     def confirm_revoke(self, token: DisplayToken) -> None:
-        with ui.dialog() as dialog, ui.card().classes('w-full max-w-sm gap-2'):
+        with page_dialog() as dialog, ui.card().classes('w-full max-w-sm gap-2'):
             ui.label(t('停用“{label}”？', label=token.label)).classes('text-lg font-semibold')
             ui.label(t('停用后，用这个链接打开的大屏会在一分钟内停止显示')).classes('ac-muted text-sm')
             with ui.row().classes('w-full justify-end'):
@@ -169,7 +169,7 @@ class TvLinks:
 
 def show_link(url: str) -> None:
     """The new TV address, shown this once (only its hash is kept)."""
-    with ui.dialog().props('persistent') as dialog, ui.card().classes('w-full max-w-md gap-2'):
+    with page_dialog().props('persistent') as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('大屏链接已生成')).classes('text-lg font-semibold')
         ui.label(url).classes('font-mono text-sm break-all select-all').mark('tv-link-url')
         ui.label(t('链接只显示这一次：请复制后在大屏的浏览器中打开。丢失了可停用后重新生成。')).classes(

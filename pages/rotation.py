@@ -9,7 +9,7 @@ from nicegui import APIRouter, run, ui
 
 import db
 from components.board import STATE_LABELS, board_view, minutes_since
-from components.frame import frame
+from components.frame import frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Staff, StaffState, VisitStatus
 from pages.desk import desk_button
@@ -130,7 +130,7 @@ def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], objec
 
 def invalid_dialog(me: Staff, visit_id: int, refresh: Callable[[], object]) -> None:
     """无效接待 needs a reason: the turn goes back and the manager sees why."""
-    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('无效接待的原因')).classes('text-lg font-semibold')
         reason = ui.input(t('原因')).props('outlined maxlength=200')
         with ui.row().classes('gap-1'):

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 import db
 from components.board import STATE_LABELS, board_view
-from components.frame import frame
+from components.frame import frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Staff, StaffState, TurnEntry
 from services import board, events, reception, rotation_manage, sites
@@ -112,7 +112,7 @@ def ledger_line(entry: TurnEntry, names: dict[int | None, str], tz: ZoneInfo) ->
 
 
 def reason_dialog(then: Callable[[str], Awaitable[None]]) -> None:
-    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('请填写原因')).classes('text-lg font-semibold')
         reason = ui.input(t('原因')).props('outlined maxlength=200')
 

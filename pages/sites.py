@@ -7,7 +7,7 @@ from datetime import time
 from nicegui import APIRouter, run, ui
 
 import db
-from components.frame import clear_errors, field_error, frame
+from components.frame import clear_errors, field_error, frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Site, Staff
 from services import events, sites
@@ -49,7 +49,7 @@ def site_list(me: Staff) -> None:
 
 
 def site_dialog(site: Site | None) -> None:
-    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('编辑项目') if site else t('新建项目')).classes('text-lg font-semibold')
         name = ui.input(t('项目名称'), value=site.name if site else '').props('outlined maxlength=60')
         code = ui.input(t('项目编号'), value=site.code if site else '').props('outlined maxlength=20')

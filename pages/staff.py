@@ -7,7 +7,7 @@ from datetime import date
 from nicegui import APIRouter, run, ui
 
 import db
-from components.frame import clear_errors, field_error, frame
+from components.frame import clear_errors, field_error, frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Staff
 from services import authz, events, sites
@@ -90,7 +90,7 @@ def edit_dialog(me: Staff, person: Staff | None, site_id: int | None) -> None:
             if p.role == Role.SALESPERSON and (person is None or p.id != person.id)
         }
     roles = {Role.SALESPERSON: t('置业顾问')} | ({Role.MANAGER: t('销售经理')} if me.role == Role.ADMIN else {})
-    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('编辑员工') if person else t('添加员工')).classes('text-lg font-semibold')
         name = ui.input(t('姓名'), value=person.name if person else '').props('outlined maxlength=40')
         phone = ui.input(t('手机号'), value=person.phone if person else '').props('outlined type=tel maxlength=20')
@@ -155,7 +155,7 @@ def edit_dialog(me: Staff, person: Staff | None, site_id: int | None) -> None:
 
 def show_password(name: str, password: str) -> None:
     """The one-time password, shown once to the manager to hand over."""
-    with ui.dialog() as dialog, ui.card().classes('w-full max-w-md items-center text-center gap-2'):
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md items-center text-center gap-2'):
         ui.label(t('{name} 的初始密码', name=name)).classes('text-base')
         ui.label(password).classes('text-2xl font-mono tracking-wider select-all').mark('one-time-password')
         ui.label(t('只显示这一次，请当面告知；首次登录须修改密码。')).classes('ac-muted text-sm')

@@ -143,3 +143,21 @@ async def test_a_salesperson_registers_a_visitor_who_does_not_scan(user: User, c
     with db.session() as s:
         visit = s.exec(select(Visit)).one()
     assert visit.source == 'desk' and visit.registered_by_id is not None
+
+
+async def test_an_open_dialog_survives_a_colleagues_change(user: User, create_user: Callable[[], User]) -> None:
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    arrive(people['site'])
+    await user.should_see('正在接待：王先生', retries=30)
+    user.find(marker='invalid').click()
+    user.find(kind=ui.input, content='原因').type('问路的')
+    other.find(marker='check-in').click()  # redraws 李娜's day while her dialog is open
+    await user.should_see('张伟', retries=30)
+    await user.should_see('无效接待的原因')
+    user.find(marker='confirm-invalid').click()
+    await user.should_see('下一位就是您', retries=30)
