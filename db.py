@@ -87,4 +87,4 @@ def migrate(engine: Engine | None = None) -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         cfg.attributes['connection'] = connection
-        command.upgrade(cfg, 'head')
+        command.upgrade(cfg, 'heads')  # parts may branch from the same revision
