@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
 
 import db
 from models import Role, Site, Staff
@@ -24,12 +25,19 @@ class NavItem:
     in_bar: bool = True  # False: only a shortcut on the home page (the bar holds five at 360 px)
 
 
+DIALOG_LINGER_S = 30.0
 EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 NAV: list[NavItem] = [  # later parts add their pages here, in the order of the bar
     NavItem('/', '首页', 'home', EVERYONE),
     NavItem('/rotation', '轮序', 'format_list_numbered', frozenset({Role.SALESPERSON, Role.MANAGER})),
     NavItem('/customers', '客户', 'contacts', frozenset({Role.SALESPERSON, Role.MANAGER})),
+    NavItem('/followups', '追访', 'event_available', frozenset({Role.SALESPERSON})),
+    NavItem('/followups', '追访', 'event_available', frozenset({Role.MANAGER}), in_bar=False),
+    NavItem('/analysis', '客户分析会', 'fact_check', frozenset({Role.MANAGER}), in_bar=False),
+    NavItem('/calls', '来电登记', 'call', frozenset({Role.SALESPERSON, Role.MANAGER}), in_bar=False),
+    NavItem('/routes', '看房路线', 'route', frozenset({Role.MANAGER}), in_bar=False),
+    NavItem('/duty', '值班', 'fact_check', frozenset({Role.SALESPERSON, Role.MANAGER}), in_bar=False),
     NavItem('/entrance', '扫码登记', 'qr_code_2', frozenset({Role.MANAGER}), in_bar=False),
     NavItem('/staff', '员工', 'badge', MANAGERS),
     NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
@@ -88,11 +96,19 @@ def denied(staff: Staff) -> None:
 def page_dialog() -> ui.dialog:
     """A dialog owned by the page, not by the part that opened it: a live redraw there cannot close it.
 
-    It is deleted once closed, so a phone open all day does not collect dialogs.
+    A closed one is deleted a little later (the handler that closed it may still be running in it), so a phone
+    open all day does not collect dialogs.
     """
-    with ui.context.client.layout:
+    layout = ui.context.client.layout
+    with layout:
         dialog = ui.dialog()
-    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+
+    def closed(e: ValueChangeEventArguments) -> None:
+        if not e.value:
+            with layout:
+                ui.timer(DIALOG_LINGER_S, dialog.delete, once=True)
+
+    dialog.on_value_change(closed)
     return dialog
 
 

@@ -117,8 +117,8 @@ def reason_dialog(then: Callable[[str], Awaitable[None]]) -> None:
         reason = ui.input(t('原因')).props('outlined maxlength=200')
 
         async def confirm() -> None:
-            dialog.close()
             await then(reason.value or '')
+            dialog.close()
 
         with ui.row().classes('w-full justify-end'):
             ui.button(t('取消'), on_click=dialog.close).props('flat')

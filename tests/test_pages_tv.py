@@ -113,7 +113,7 @@ async def test_a_manager_makes_a_tv_link_that_opens_the_board_and_can_revoke_it(
         row = next(r for r in display.list_display_tokens(s, actor=manager) if r.label == '洽谈区大屏')
     user.find(marker=f'revoke-{row.id}').click()
     user.find(kind=ui.button, content='确认停用').click()
-    await user.should_not_see('洽谈区大屏', retries=30)
+    await user.should_not_see(marker=f'revoke-{row.id}', retries=30)
     await wall.open(urlparse(url).path)
     await wall.should_see('大屏链接无效或已停用')
 
