@@ -67,6 +67,10 @@ def counts(board: Board, *, big: bool) -> None:
             with ui.card().classes('items-center gap-0 py-2 ' + ('py-6' if big else '')):
                 ui.label(value).classes('font-bold ' + ('text-6xl' if big else 'text-2xl')).mark(f'count-{label}')
                 ui.label(label).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+    if board.overdue_checklists:
+        ui.label(t('值班检查逾期 {n} 项', n=board.overdue_checklists)).classes(
+            'w-full rounded bg-red-100 text-red-900 font-semibold p-2 ' + ('text-3xl' if big else 'text-sm')
+        ).mark('count-overdue-checklists')
 
 
 def waiting(board: Board, *, big: bool) -> None:

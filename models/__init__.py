@@ -5,22 +5,59 @@ from .auth import LoginThrottle, RateCounter
 from .base import UTCDateTime, utcnow
 from .customer import Customer
 from .display import DisplayToken
+from .duty import (
+    Anchor,
+    Checklist,
+    ChecklistItem,
+    ChecklistKind,
+    ChecklistStatus,
+    ChecklistTemplate,
+    DisciplineRecord,
+    DutyAssignment,
+    ItemResult,
+    Rectification,
+    TemplateItem,
+)
+from .followup import FollowUp, PhoneCall
+from .photo import Photo
+from .record import ContactKind, ContactLog, ReceptionRecord
 from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
 from .site import Site
 from .staff import Role, Staff
+from .tour import Tour, TourStop, TourStopVisit
 from .visit import Visit, VisitStatus
 
 __all__ = [
+    'Anchor',
     'AuditLog',
+    'Checklist',
+    'ChecklistItem',
+    'ChecklistKind',
+    'ChecklistStatus',
+    'ChecklistTemplate',
+    'ContactKind',
+    'ContactLog',
     'Customer',
+    'DisciplineRecord',
     'DisplayToken',
+    'DutyAssignment',
+    'FollowUp',
+    'ItemResult',
     'LoginThrottle',
+    'PhoneCall',
+    'Photo',
     'RateCounter',
+    'ReceptionRecord',
+    'Rectification',
     'Role',
     'RosterEntry',
     'Site',
     'Staff',
     'StaffState',
+    'TemplateItem',
+    'Tour',
+    'TourStop',
+    'TourStopVisit',
     'TurnEntry',
     'TurnKind',
     'UTCDateTime',

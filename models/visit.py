@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .base import UTCDateTime, utcnow
@@ -20,7 +20,10 @@ class VisitStatus(StrEnum):
 
 
 class Visit(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint('site_id', 'request_key', name='uq_visit_request_key'),)
+    __table_args__ = (
+        UniqueConstraint('site_id', 'request_key', name='uq_visit_request_key'),
+        Index('ix_visit_site_day', 'site_id', 'day'),  # the daily analysis: one site's day
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key='site.id', index=True)

@@ -1,6 +1,28 @@
 """Thin page functions, one module per area; `ROUTERS` is what main.py mounts."""
 
-from . import account, customers, entrance, home, login, rotation, rotation_manage, sites, staff, tv, walkin
+from . import (
+    account,
+    analysis,
+    calls,
+    customer,
+    customers,
+    duty,
+    duty_do,
+    duty_manage,
+    duty_plan,
+    entrance,
+    followups,
+    home,
+    login,
+    rotation,
+    rotation_manage,
+    routes,
+    sites,
+    staff,
+    tour,
+    tv,
+    walkin,
+)
 
 ROUTERS = [
     walkin.router,  # the visitor's light page first: /v/ is plain HTML
@@ -12,6 +34,16 @@ ROUTERS = [
     rotation.router,
     rotation_manage.router,
     customers.router,
+    customer.router,
+    tour.router,
+    followups.router,
+    calls.router,
+    analysis.router,
+    routes.router,
     tv.router,
     entrance.router,
+    duty.router,
+    duty_do.router,
+    duty_manage.router,
+    duty_plan.router,
 ]

@@ -59,7 +59,9 @@ def result_list(me: Staff, query: str) -> None:
     for row in rows:
         with ui.card().classes('w-full gap-1').mark(f'customer-{row.id}'):
             with ui.row().classes('w-full items-center justify-between no-wrap'):
-                ui.label(f'{row.name} · {row.phone}').classes('text-base font-semibold truncate')
+                ui.link(f'{row.name} · {row.phone}', f'/customers/{row.id}').classes(
+                    'text-base font-semibold truncate no-underline text-teal-900'
+                ).mark(f'open-customer-{row.id}')
                 if row.owned_by_me:
                     ui.badge(t('我的客户'), color='teal-8')
             ui.label(ownership_line(row)).classes('ac-muted text-sm')

@@ -10,6 +10,7 @@ from nicegui import APIRouter, run, ui
 import db
 from components.board import STATE_LABELS, board_view, minutes_since
 from components.frame import frame, page_dialog
+from components.record_form import open_record_form
 from components.session import current_staff, guard
 from models import Role, Staff, StaffState, VisitStatus
 from pages.desk import desk_button
@@ -73,7 +74,7 @@ def my_day(me: Staff, refresh: Callable[[], object]) -> None:
         if not open_visits:
             state_buttons(me, day.state, refresh)
     for visit in open_visits:
-        open_visit_card(me, visit, refresh)
+        open_visit_card(me, visit, refresh, touring=day.state == StaffState.TOURING)
     done = [v for v in day.visits if v not in open_visits]
     if done:
         with ui.expansion(t('今日接待 {n} 组', n=len(done))).classes('w-full bg-white rounded'):
@@ -103,7 +104,7 @@ def state_buttons(me: Staff, current: str | None, refresh: Callable[[], object])
             ).classes('ac-big-btn').mark(f'set-{state}')
 
 
-def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], object]) -> None:
+def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], object], *, touring: bool = False) -> None:
     with ui.card().classes('w-full gap-2 border-l-4 border-orange-500').mark(f'visit-{visit.visit_id}'):
         title = (
             t('跟随接待：{name}', name=visit.customer) if visit.shadow else t('正在接待：{name}', name=visit.customer)
@@ -119,8 +120,12 @@ def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], objec
         ui.label(' · '.join(details)).classes('ac-muted text-sm')
         if visit.shadow:
             return
+        if visit.status == VisitStatus.RECEIVING:
+            ui.button(
+                t('开始带看'), icon='directions_walk', on_click=lambda: ui.navigate.to(f'/tour/{visit.visit_id}')
+            ).props('outline color=blue-8').classes('w-full ac-big-btn').mark('tour')
         with ui.row().classes('w-full no-wrap gap-2'):
-            ui.button(t('结束接待'), on_click=lambda: finish(me, visit.visit_id, refresh)).props(
+            ui.button(t('结束接待'), on_click=lambda: open_record_form(me, visit.visit_id, refresh)).props(
                 'unelevated color=teal-8'
             ).classes('flex-1 ac-big-btn').mark('finish')
             ui.button(t('无效接待'), on_click=lambda: invalid_dialog(me, visit.visit_id, refresh)).props(
@@ -152,10 +157,6 @@ def visit_status(status: str) -> str:
 
 async def change(me: Staff, state: str, refresh: Callable[[], object]) -> None:
     await _act(lambda s, actor: reception.set_state(s, actor=actor, state=state), refresh)
-
-
-async def finish(me: Staff, visit_id: int, refresh: Callable[[], object]) -> None:
-    await _act(lambda s, actor: reception.finish(s, actor=actor, visit_id=visit_id), refresh)
 
 
 async def declare(me: Staff, visit_id: int, reason: str, dialog: ui.dialog, refresh: Callable[[], object]) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import Customer, RosterEntry, Site, Staff, StaffState, Visit, VisitStatus, utcnow
 
-from . import authz, roster, rotation
+from . import authz, duty_board, roster, rotation
 from .errors import NotFound
 from .staff import in_first_month
 
@@ -49,6 +49,7 @@ class Board:
     receiving: int
     touring: int
     greet_median_s: float | None  # time from sign-in to the salesperson's acknowledgement
+    overdue_checklists: int = 0  # today's duty checklists past due (services/duty_board.py)
 
 
 def board(session: Session, *, actor: Staff, site_id: int | None = None, now: datetime | None = None) -> Board:
@@ -80,6 +81,7 @@ def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
         receiving=sum(r.state == StaffState.RECEIVING for r in rows),
         touring=sum(r.state == StaffState.TOURING for r in rows),
         greet_median_s=statistics.median(greet) if greet else None,
+        overdue_checklists=duty_board.overdue_checklists(session, site_id=site_id, now=now),
     )
 
 
@@ -89,8 +91,10 @@ def _rows(session: Session, site: Site, day: date, visits: list[Visit]) -> list[
         return []
     staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_([e.staff_id for e in entries])))}
     trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id])}
+    held = roster.held_out(session, site, {e.staff_id for e in entries} - trainees, utcnow())  # e.g. overdue follow-ups
     seats = [
-        rotation.Seat(e.staff_id, e.position, StaffState(e.state), eligible=e.staff_id not in trainees) for e in entries
+        rotation.Seat(e.staff_id, e.position, StaffState(e.state), eligible=e.staff_id not in trainees | held)
+        for e in entries
     ]
     nxt = rotation.up_next(seats)
     counted = [v for v in visits if v.status != VisitStatus.INVALID]

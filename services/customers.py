@@ -34,7 +34,9 @@ def search(session: Session, *, actor: Staff, query: str = '', limit: int = 30) 
         raise NotFound()
     q = select(Customer).where(Customer.site_id == actor.site_id, col(Customer.merged_into_id).is_(None))
     text = re.sub(r'[\s\-]', '', query or '')[:20]
-    if text.isdigit():
+    if text.isdigit() and len(text) == 11:
+        q = q.where(Customer.phone == text)  # a whole number: the unique (site, phone) index
+    elif text.isdigit():
         q = q.where(col(Customer.phone).startswith(text))
     elif text:
         q = q.where(or_(col(Customer.surname).startswith(text), col(Customer.surname) == text[:1]))

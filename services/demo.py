@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from models import Role, Site, Staff, StaffState, Visit, VisitStatus, utcnow
+from models import FollowUp, Role, Site, Staff, StaffState, Visit, VisitStatus, utcnow
 
-from . import reception, roster, signin
+from . import calls, reception, records, roster, signin, tours
 
 VISITORS = [  # surname, title, phone, party size, channel
     ('陈', '先生', '13911110001', 2, '网络'),
@@ -32,6 +32,7 @@ def demo_morning(session: Session, *, site_id: int, now: datetime | None = None)
     for person in people:
         reception.check_in(session, actor=person, now=next(clock))
     reception.set_state(session, actor=people[3], state=StaffState.BREAK, now=next(clock))
+    _calls(session, people)
     for n, (surname, title, phone, size, channel) in enumerate(VISITORS):
         _visit(
             session,
@@ -50,6 +51,7 @@ def demo_morning(session: Session, *, site_id: int, now: datetime | None = None)
             people,
         )
     reception.set_state(session, actor=people[3], state=StaffState.AVAILABLE, now=next(clock))
+    _follow_ups_due(session, site_id)
 
 
 def _clock(session: Session, site_id: int, now: datetime, *, steps: int) -> Iterator[datetime]:
@@ -84,5 +86,39 @@ def _visit(
         reception.declare_invalid(
             session, actor=receiver, visit_id=result.visit_id, reason='送快递', now=at + timedelta(minutes=2)
         )
-    elif n < len(VISITORS) - 2:  # the last visitors are still being received
-        reception.finish(session, actor=receiver, visit_id=result.visit_id, now=next(clock))
+    elif n == len(VISITORS) - 2:  # out on a tour right now
+        tours.start(session, actor=receiver, visit_id=result.visit_id, checklist={'车辆': True, '安全帽': True}, now=at)
+    elif n < len(VISITORS) - 1:  # the last visitor is still being received
+        _tour_and_record(session, receiver, result.visit_id, n, clock)
+
+
+GRADES = 'ABCBD'
+OBJECTIONS = [['价格高'], ['交通', '配套'], ['户型'], [], ['交房时间']]
+
+
+def _tour_and_record(session: Session, receiver: Staff, visit_id: int, n: int, clock: Iterator[datetime]) -> None:
+    """A finished tour for the first visitors, then the reception record that ends the reception."""
+    grade, today = GRADES[n % len(GRADES)], date.today()
+    if n < 2:
+        tour = tours.start(session, actor=receiver, visit_id=visit_id, checklist={'车辆': True}, now=next(clock))
+        for stop in tours.route(session, actor=receiver)[1:3]:
+            tours.arrive(session, actor=receiver, tour_id=tour.id or 0, stop_id=stop.id or 0, now=next(clock))
+        tours.end(session, actor=receiver, tour_id=tour.id or 0, grade=grade, follow_up_on=None, now=next(clock))
+    form = records.prefill(session, actor=receiver, visit_id=visit_id)
+    form.grade, form.objections, form.purpose = grade, OBJECTIONS[n % len(OBJECTIONS)], records.PURPOSES[n % 3]
+    form.next_follow_up_on = today + timedelta(days=1 + n % 3)
+    records.save_and_finish(session, actor=receiver, visit_id=visit_id, form=form, now=next(clock))
+
+
+def _calls(session: Session, people: list[Staff]) -> None:
+    """Answered calls: 郑女士 calls before she comes (linked when she signs in), 孙先生 has not come yet."""
+    calls.log_call(session, actor=people[0], form=calls.CallForm('13911110006', '郑', '女士', '老客户推荐', '四房总价'))
+    calls.log_call(session, actor=people[1], form=calls.CallForm('13911110099', '孙', '先生', '网络', '有没有两房'))
+
+
+def _follow_ups_due(session: Session, site_id: int) -> None:
+    """The morning's follow-ups moved to today or earlier: some due, some overdue, as on any real site."""
+    query = select(FollowUp).where(FollowUp.site_id == site_id).order_by(col(FollowUp.id))
+    for n, task in enumerate(session.exec(query)):
+        task.due_on = date.today() - timedelta(days=n % 3)
+    session.commit()

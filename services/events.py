@@ -36,7 +36,10 @@ rotation_changed: Event[int] = Event()
 visitor_assigned: Event[VisitorAlert] = Event()
 """A visitor was assigned to a salesperson, who must be alerted at once."""
 
-ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned)
+duty_changed: Event[int] = Event()
+"""Something on this site id's duty changed: a roster, a checklist item, a photo, a review, a rectification."""
+
+ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned, duty_changed)
 
 
 def emit(event: Event[Any], *args: Any) -> None:

@@ -9,9 +9,27 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models import Customer, Role, Staff, StaffState, TurnEntry, TurnKind, Visit, VisitStatus, utcnow
+from models import (
+    Customer,
+    ReceptionRecord,
+    Role,
+    Staff,
+    StaffState,
+    Tour,
+    TurnEntry,
+    TurnKind,
+    Visit,
+    VisitStatus,
+    utcnow,
+)
 
-from . import authz, ownership, roster, rotation
+from . import (
+    authz,
+    followups,  # noqa: F401 - registers the rotation's 'overdue follow-ups' hold-out check
+    ownership,
+    roster,
+    rotation,
+)
 from .errors import NotFound, ValidationError
 from .events import VisitorAlert, emit_rotation
 from .roster import Roster
@@ -95,7 +113,11 @@ def acknowledge(session: Session, *, actor: Staff, visit_id: int, now: datetime 
 
 
 def finish(session: Session, *, actor: Staff, visit_id: int, now: datetime | None = None) -> Visit:
-    """The reception is over: the receiver (and shadow) are free again."""
+    """The reception is over: the receiver (and shadow) are free again; it needs its record, and no tour still out."""
+    if session.exec(select(ReceptionRecord.id).where(ReceptionRecord.visit_id == visit_id)).first() is None:
+        raise ValidationError('record', '请先填写客户信息资料表')
+    if session.exec(select(Tour.id).where(Tour.visit_id == visit_id, col(Tour.ended_at).is_(None))).first():
+        raise ValidationError('tour', '请先结束带看')
     return _close(session, actor, visit_id, now or utcnow(), status=VisitStatus.ENDED, reason=None)
 
 

@@ -10,6 +10,7 @@ from models import Role, Site, Staff
 
 from . import security
 from .demo import demo_morning
+from .duty_demo import demo_duty
 from .sites import SiteForm, create_site
 
 ADMIN_USERNAME = 'admin'
@@ -94,4 +95,5 @@ def load_demo(session: Session) -> Site:
         mentor = mentor or person
     session.commit()
     demo_morning(session, site_id=site.id or 0)
+    demo_duty(session, site_id=site.id or 0)
     return site

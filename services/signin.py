@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import Customer, Site, Staff, Visit, VisitStatus, utcnow
 
-from . import ratelimit, reception, roster, sites
+from . import calls, ratelimit, reception, roster, sites
 from .errors import DomainError, NotFound, ValidationError
 from .events import emit_rotation
 from .validation import clean_text, normalise_phone
@@ -165,6 +165,8 @@ def _record(
     customer.consent_at, customer.consent_version = now, CONSENT_VERSION
     session.add(customer)
     session.flush()
+    if not returning:
+        calls.link_new_customer(session, customer)  # a caller from the register who now comes to the door
     visit = Visit(
         site_id=site.id or 0,
         day=roster.local_day(site, now),

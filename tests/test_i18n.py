@@ -15,6 +15,7 @@ NOT_UI = {
     'services/i18n_en.py',
     'services/setup.py',
     'services/demo.py',
+    'services/duty_demo.py',
     'services/icons.py',
     'components/pwa.py',
 }  # no visible text

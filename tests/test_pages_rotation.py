@@ -11,6 +11,7 @@ from models import Role, Visit, VisitStatus
 from tests.factories import make_site, make_staff
 from tests.rotation_helpers import arrive
 from tests.test_pages_login import log_in
+from tests.test_pages_tour import pick_grade
 
 
 def seed() -> dict:
@@ -82,6 +83,11 @@ async def test_finishing_and_invalid_receptions_free_the_salesperson(user: User)
     first = arrive(people['site'])
     await user.should_see('正在接待：王先生', retries=30)
     user.find(marker='finish').click()
+    await user.should_see('客户信息资料表', retries=30)
+    user.find(marker='record-save').click()  # no grade yet: refused
+    await user.should_see('请选择意向等级 A/B/C/D', retries=30)
+    pick_grade(user, 'B')
+    user.find(marker='record-save').click()
     await user.should_see('下一位就是您', retries=30)
     arrive(people['site'])
     await user.should_see('正在接待：王先生', retries=30)

@@ -1,0 +1,375 @@
+"""Sign-in → alert latency and an opening-day burst, with N staff phones connected: `python -m bench.signin`.
+
+Staff phones: protocol-level NiceGUI clients — python-socketio AsyncClient on the websocket of the page each holds
+open, logged in through the /login page itself (driven over its websocket; --browser-login: Chromium fills it).
+Visitors: the POST the public sign-in page's script sends, each from its own phone number and client address
+(X-Forwarded-For, which uvicorn trusts from 127.0.0.1). A side process on the same database ends each reception
+--hold seconds after it opened (services.records.save, then services.reception.finish), so salespeople come free
+again, and checks ten times a second that nobody holds two open visits. Generator, side process and server share
+the machine's cores: the CPU each used is reported with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections import Counter
+from itertools import pairwise
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event as MpEvent
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from .harness import print_result, rss_mb
+from .signin_clients import (
+    KeptServer,
+    Prepared,
+    StaffPhone,
+    Submitted,
+    http_session,
+    log_in_all,
+    log_in_all_with_chromium,
+    prepare,
+    sign_in,
+    surname,
+)
+
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+Alerts = dict[str, tuple[int, float]]  # visitor's surname → (staff id of the phone that showed it, perf_counter)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--clients', type=int, default=200, help='staff phones connected (default 200)')
+    parser.add_argument('--rate', type=float, default=50.0, help='sign-ins per second offered (default 50)')
+    parser.add_argument('--seconds', type=float, default=60.0, help='length of the burst (default 60)')
+    parser.add_argument('--page', default='/', help='the page every staff phone holds open (default /)')
+    parser.add_argument(
+        '--hold', type=float, default=1.0, help='seconds a reception lasts (default 1; 0: never ended, visitors queue)'
+    )
+    parser.add_argument('--browser-login', action='store_true', help='log in with Chromium (slow) instead')
+    parser.add_argument('--quick', action='store_true', help='a short try: 20 phones, 10 sign-ins/s for 5 s')
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.clients, args.rate, args.seconds, args.hold = 20, 10.0, 5.0, 0.5
+    print_result(asyncio.run(run(args)))
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Prepare the data, log everyone in, restart the server clean, then connect the phones and measure."""
+    data_dir = Path(tempfile.mkdtemp(prefix='anchang-signin-'))
+    server = KeptServer(data_dir)
+    try:
+        prepared = prepare(data_dir, args.clients)
+        started = time.perf_counter()
+        server.start()
+        log_in_with = log_in_all_with_chromium if args.browser_login else log_in_all
+        cookies = await log_in_with(server.base_url, [name for _, name in prepared.staff])
+        server.stop()  # a fresh process for the phones: its memory holds nothing of the logins
+        print(f'{len(cookies)} salespeople logged in in {time.perf_counter() - started:.0f} s')
+        server.start()
+        return await measure(args, server, prepared, cookies)
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def measure(args: argparse.Namespace, server: KeptServer, prepared: Prepared, cookies: dict[str, str]) -> dict:
+    """Connect every phone (memory before and after), run the burst, disconnect."""
+    alerts: Alerts = {}
+    twice: set[str] = set()
+
+    def on_alert(name: str, staff_id: int, at: float) -> None:
+        if name not in alerts:
+            alerts[name] = (staff_id, at)
+        elif alerts[name][0] != staff_id:
+            twice.add(name)
+
+    phones = [StaffPhone(staff_id, cookies[name], on_alert) for staff_id, name in prepared.staff]
+    async with (
+        http_session() as phones_http,
+        http_session(timeout=aiohttp.ClientTimeout(total=60)) as visitors_http,
+    ):
+        rss_before = rss_mb(server.pid)
+        await connect_all(phones, phones_http, server.base_url, args.page)
+        await asyncio.sleep(2)
+        rss_after = rss_mb(server.pid)
+        print(f'{len(phones)} phones on {args.page}: server RSS {rss_before:.0f} → {rss_after:.0f} MiB')
+        acks = asyncio.create_task(ack_loop(phones))
+        try:
+            figures = await burst(args, server, prepared, visitors_http, alerts)
+        finally:
+            acks.cancel()
+            await asyncio.gather(*(phone.close() for phone in phones), return_exceptions=True)
+    figures['mem_per_client_kb'] = round((rss_after - rss_before) * 1024 / max(1, len(phones)), 1)
+    figures['server_rss_mb'] = round(rss_after, 1)
+    figures['alerts_on_two_phones'] = len(twice)
+    figures['server_errors'] = server_errors(server.output)
+    return figures
+
+
+def server_errors(output: str) -> dict[str, int]:
+    """The exceptions the server logged, by their last line, counted."""
+    lines = [line.strip() for line in output.splitlines()]
+    last = [line[:120] for line in lines if re.match(r'^[\w.]+(Error|Exception)\b', line)]
+    return dict(Counter(last).most_common(5))
+
+
+async def connect_all(phones: list[StaffPhone], http: aiohttp.ClientSession, base_url: str, page: str) -> None:
+    gate = asyncio.Semaphore(4)
+
+    async def one(phone: StaffPhone) -> None:
+        async with gate:
+            await phone.open(http, base_url, page)
+
+    await asyncio.gather(*(one(phone) for phone in phones))
+
+
+async def ack_loop(phones: list[StaffPhone]) -> None:
+    while True:
+        await asyncio.sleep(3)
+        await asyncio.gather(*(phone.ack() for phone in phones), return_exceptions=True)
+
+
+async def burst(
+    args: argparse.Namespace, server: KeptServer, prepared: Prepared, http: aiohttp.ClientSession, alerts: Alerts
+) -> dict[str, Any]:
+    """Offer `rate` sign-ins a second for `seconds` (open loop), wait for the last alerts, audit the database."""
+    spawn = multiprocessing.get_context('spawn')
+    stop, results = spawn.Event(), spawn.Queue()
+    side = spawn.Process(target=side_process, args=(prepared.database_url, args.hold, stop, results), daemon=True)
+    side.start()
+    cpu = CpuMeter({'server': server.pid, 'generator': os.getpid(), 'side': side.pid or 0})
+    lag = LagMeter()
+    total, tasks = int(args.rate * args.seconds), []
+    start = time.perf_counter()
+    for n in range(total):
+        delay = start + n / args.rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(sign_in(http, server.base_url, prepared.token, n)))
+    submitted: list[Submitted] = await asyncio.gather(*tasks)
+    elapsed = max(s.answered for s in submitted) - start
+    await wait_for_alerts(alerts, [s for s in submitted if s.ok], timeout=5.0)
+    usage, lag_ms = cpu.percent(), lag.stop()
+    stop.set()
+    side_counts = results.get(timeout=60)
+    side.join(timeout=10)
+    confirmed = [s for s in submitted if s.ok]
+    answers = [(s.answered - s.sent) * 1000 for s in confirmed]
+    return {
+        'clients': len(prepared.staff),
+        'signins': len(confirmed),
+        'offered': total,
+        'not_confirmed': total - len(confirmed),
+        'signins_per_s': round(len(confirmed) / max(elapsed, 1e-9), 1),
+        'offered_per_s': args.rate,
+        'seconds': args.seconds,
+        **audit(prepared, confirmed, alerts, held_two=side_counts['held_two']),
+        'answer_p50_ms': percentile(answers, 50),
+        'answer_p95_ms': percentile(answers, 95),
+        'generator_loop_lag_p99_ms': lag_ms,
+        **{f'cpu_{name}_pct': value for name, value in usage.items()},
+        'ended_by_side_process': side_counts['ended'],
+        'not_ended_by_side_process': side_counts['not_ended'],
+        'assigned_by_side_process': side_counts['assigned'],
+        'errors': sorted({s.error[:100] for s in submitted if not s.ok})[:5],
+        'staff_client': f'python-socketio AsyncClient on the websocket of NiceGUI page {args.page}',
+        'login': 'Chromium' if args.browser_login else 'the /login page driven over its websocket',
+        'receptions_ended_by': (
+            f'side process: records.save then reception.finish after {args.hold:g} s' if args.hold else 'never'
+        ),
+    }
+
+
+async def wait_for_alerts(alerts: Alerts, confirmed: list[Submitted], timeout: float) -> None:
+    wanted = {surname(s.n) for s in confirmed}
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline and not wanted <= alerts.keys():
+        await asyncio.sleep(0.1)
+
+
+def audit(prepared: Prepared, confirmed: list[Submitted], alerts: Alerts, *, held_two: int) -> dict[str, Any]:
+    """From the database: lost, assigned twice, fair shares; and each confirmed visit's alert on the right phone."""
+    from sqlalchemy import func
+    from sqlmodel import Session, col, select
+
+    import db
+    from models import TurnEntry, TurnKind, Visit, VisitStatus
+
+    with Session(db.make_engine(prepared.database_url)) as s:
+        visits = list(s.exec(select(Visit).where(Visit.site_id == prepared.site_id)))
+        assigning = col(TurnEntry.kind).in_([TurnKind.ASSIGNED, TurnKind.MADE_UP, TurnKind.OWNER])
+        turns = s.exec(
+            select(TurnEntry.visit_id, func.count(), func.max(TurnEntry.id))
+            .where(assigning)
+            .group_by(col(TurnEntry.visit_id))
+        ).all()
+    order = {visit_id: last or 0 for visit_id, _, last in turns if visit_id is not None}
+    turns_twice = sum(1 for _, n, _ in turns if n > 1)
+    by_key = {v.request_key: v for v in visits}
+    counts = Counter(v.assigned_id for v in visits if v.assigned_id)
+    shares = [counts.get(staff_id, 0) for staff_id, _ in prepared.staff]
+    latencies, missing, wrong, waited = [], 0, 0, 0
+    for sent in confirmed:
+        visit = by_key.get(sent.key)
+        if visit is None or visit.assigned_id is None or visit.assigned_at != visit.arrived_at:
+            waited += visit is not None
+            continue
+        staff_id, at = alerts.get(surname(sent.n), (None, 0.0))
+        if staff_id is None:
+            missing += 1
+        elif staff_id != visit.assigned_id:
+            wrong += 1
+        else:
+            latencies.append((at - sent.sent) * 1000)
+    return {
+        'alert_p50_ms': percentile(latencies, 50),
+        'alert_p95_ms': percentile(latencies, 95),
+        'alert_p99_ms': percentile(latencies, 99),
+        'alert_max_ms': percentile(latencies, 100),
+        'alerts_measured': len(latencies),
+        'alerts_missing': missing,
+        'alerts_on_wrong_phone': wrong,
+        'lost': sum(1 for sent in confirmed if sent.key not in by_key),
+        'double_assigned': held_two + turns_twice + len(visits) - len(by_key),
+        'timestamps_out_of_order': out_of_order(visits, order),
+        'count_spread': max(shares) - min(shares) if shares else 0,
+        'receptions_min_max': [min(shares, default=0), max(shares, default=0)],
+        'waited_for_a_free_salesperson': waited,
+        'still_waiting': sum(1 for v in visits if v.status == VisitStatus.WAITING),
+    }
+
+
+def out_of_order(visits: list[Any], order: dict[int, int]) -> int:
+    """Visits stamped as assigned before their receiver's previous visit was stamped as ended, taken in the order
+    of the turn ledger (written under the write lock): not two at once — the side process checks that — but
+    clocks read before the lock was granted."""
+    by_staff: dict[int, list[Any]] = {}
+    for visit in visits:
+        if visit.assigned_id is not None and visit.assigned_at is not None:
+            by_staff.setdefault(visit.assigned_id, []).append(visit)
+    clashes = 0
+    for held in by_staff.values():
+        held.sort(key=lambda v: order.get(v.id, 0))
+        for before, after in pairwise(held):
+            clashes += before.ended_at is not None and after.assigned_at < before.ended_at
+    return clashes
+
+
+def side_process(database_url: str, hold: float, stop: MpEvent, results: Queue) -> None:
+    """Ten times a second: check that nobody holds two open visits (a consistent snapshot of the database), and
+    end each reception `hold` seconds after it was first seen open, as its salesperson would (hold 0: never)."""
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    import db
+    from models import Staff, Visit
+    from services import events, reception
+
+    db.init_engine(database_url)
+    counts: dict[str, Any] = {'ended': 0, 'not_ended': Counter(), 'assigned': 0, 'held_two': set()}
+    events.visitor_assigned.subscribe(lambda _alert: counts.__setitem__('assigned', counts['assigned'] + 1))
+    seen: dict[int, float] = {}
+    while not stop.wait(0.1):
+        with db.session() as s:
+            open_visits = s.exec(
+                select(Visit.id, Staff)
+                .join(Staff, col(Staff.id) == Visit.assigned_id)
+                .where(col(Visit.status).in_(reception.OPEN))
+            ).all()
+            two = select(Visit.assigned_id).where(col(Visit.status).in_(reception.OPEN))
+            counts['held_two'] |= set(s.exec(two.group_by(col(Visit.assigned_id)).having(func.count() > 1)).all())
+        now = time.monotonic()
+        for visit_id, staff in open_visits:
+            if hold and now - seen.setdefault(visit_id or 0, now) >= hold:
+                problem = end_reception(staff, visit_id or 0)
+                counts['ended'] += not problem
+                counts['not_ended'][problem] += bool(problem)
+                if problem:
+                    seen[visit_id or 0] = now  # try again a while later, as a person would
+    counts['held_two'] = len(counts['held_two'])
+    counts['not_ended'] = {k: v for k, v in counts['not_ended'].items() if k}
+    results.put(counts)
+
+
+def end_reception(staff: Any, visit_id: int) -> str:
+    """What the salesperson does: fill in the reception record (grade C, the rest as prefilled), then 结束接待.
+    Returns '' or why it could not be ended."""
+    import db
+    from services import reception, records
+
+    try:
+        # the write lock first: records.save reads before it writes, and a deferred transaction whose snapshot is
+        # stale by then fails at once with "database is locked" (busy_timeout does not apply) — see the report
+        with db.session(write_lock=True) as s:
+            form = records.prefill(s, actor=staff, visit_id=visit_id)
+            form.grade = 'C'
+            records.save(s, actor=staff, visit_id=visit_id, form=form)
+        with db.session() as s:
+            reception.finish(s, actor=staff, visit_id=visit_id)
+    except Exception as e:  # counted and reported: the burst goes on
+        return f'{type(e).__name__}: {getattr(e, "orig", e)}'[:100]
+    return ''
+
+
+class LagMeter:
+    """How late the generator's own event loop wakes up (p99, ms): a busy generator delays what it measures."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self.task = asyncio.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.05)
+            self.lags.append((time.perf_counter() - before - 0.05) * 1000)
+
+    def stop(self) -> float | None:
+        self.task.cancel()
+        return percentile(self.lags, 99)
+
+
+class CpuMeter:
+    """CPU used by some processes from now until percent(): 100 = one core busy the whole time."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self.pids, self.start = pids, time.perf_counter()
+        self.ticks = {name: cpu_ticks(pid) for name, pid in pids.items()}
+
+    def percent(self) -> dict[str, float]:
+        wall = time.perf_counter() - self.start
+        return {
+            name: round((cpu_ticks(pid) - self.ticks[name]) / CLK_TCK / wall * 100, 1)
+            for name, pid in self.pids.items()
+        }
+
+
+def cpu_ticks(pid: int) -> int:
+    """utime + stime of a process, in clock ticks (0 once it is gone)."""
+    try:
+        fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """The p-th percentile (nearest rank), rounded to 0.1; None for no values (JSON null, not NaN)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))], 1)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,190 @@
+"""The reception record form (客户信息资料表) on a phone: chips for every known answer, the rest folded away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from nicegui import run, ui
+
+import db
+from components.frame import field_error, page_dialog
+from components.session import current_staff
+from models import Site, Staff
+from services import contacts, records, sites
+from services.errors import DomainError, ValidationError
+from services.i18n import t
+
+
+def chips(options: list[str] | tuple[str, ...], value: list[str], *, multiple: bool, mark: str) -> list[str]:
+    """A row of tappable chips; `value` (returned) holds what is selected, updated in place."""
+    with ui.row().classes('gap-1 w-full').mark(mark):
+        made: list[ui.chip] = []
+        for option in options:
+            chip = ui.chip(t(option), selectable=True, selected=option in value, color='teal-1')
+            chip.props(f'data-value="{option}"')
+            made.append(chip)
+            chip.on_selection_change(lambda e, o=option: _pick(e.value, o, value, made, multiple))
+    return value
+
+
+def _pick(on: bool, option: str, value: list[str], made: list[ui.chip], multiple: bool) -> None:
+    if on and option not in value:
+        if not multiple:
+            value.clear()
+            for chip in made:
+                chip.selected = chip.props.get('data-value') == option
+        value.append(option)
+    elif not on and option in value:
+        value.remove(option)
+
+
+def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
+    """结束接待: the form prefilled from the sign-in; saving it ends the reception."""
+    with db.session() as s:
+        form = records.prefill(s, actor=me, visit_id=visit_id)
+        site = s.get(Site, me.site_id)
+    assert site is not None
+    with page_dialog().props('maximized') as dialog, ui.card().classes('w-full gap-2 ac-record'):
+        ui.label(t('客户信息资料表')).classes('text-lg font-semibold')
+        fields, singles = _essentials(form, site), dict[str, list[str]]()
+        with ui.expansion(t('更多资料（选填）'), icon='badge').classes('w-full bg-gray-50 rounded').mark('record-more'):
+            fields |= _details(form, site, singles)
+        with ui.row().classes('w-full no-wrap gap-2 sticky bottom-0 bg-white py-2'):
+            ui.button(t('取消'), on_click=dialog.close).props('flat').classes('ac-big-btn')
+            ui.button(
+                t('保存并结束接待'), on_click=lambda: save(visit_id, form, fields, singles, dialog, on_done)
+            ).props('unelevated color=teal-8').classes('flex-1 ac-big-btn').mark('record-save')
+    dialog.open()
+
+
+def _essentials(form: records.RecordForm, site: Site) -> dict[str, ui.element]:
+    """What every record needs, at the top: name, grade, objections, next follow-up."""
+    with ui.row().classes('w-full no-wrap gap-2 items-start'):
+        name = ui.input(t('姓名'), value=form.name).props('outlined maxlength=20').classes('flex-1').mark('record-name')
+        title = ui.toggle({'先生': t('先生'), '女士': t('女士')}, value=form.title or None).props(
+            'unelevated toggle-color=teal-8'
+        )
+        title.on_value_change(lambda e: setattr(form, 'title', e.value or ''))
+    name.on_value_change(lambda e: setattr(form, 'name', e.value or ''))
+    grade = grade_picker(site, form.grade, lambda g: setattr(form, 'grade', g))
+    ui.label(t('抗性')).classes('ac-muted text-sm')
+    chips(contacts.setting(site, 'objections'), form.objections, multiple=True, mark='record-objections')
+    due = follow_up_fields(site, form.next_follow_up_on, form.next_method, lambda k, v: setattr(form, k, v))
+    return {'name': name, 'grade': grade, 'next_follow_up_on': due}
+
+
+def grade_picker(site: Site, value: str, on_change: Callable[[str], None]) -> ui.toggle:
+    """A, B, C, D as four big buttons, the site's meaning under them."""
+    meanings = contacts.setting(site, 'grade_definitions')
+    ui.label(t('意向等级')).classes('ac-muted text-sm')
+    meaning = ui.label(meanings.get(value, '')).classes('text-sm text-teal-900')
+    toggle = ui.toggle(list(contacts.GRADES), value=value or None).props(
+        'spread unelevated toggle-color=teal-8 size=lg'
+    )
+    toggle.classes('w-full').mark('grade')
+
+    def changed(e: Any) -> None:
+        on_change(e.value or '')
+        meaning.set_text(meanings.get(e.value or '', ''))
+
+    toggle.on_value_change(changed)
+    return toggle
+
+
+def follow_up_fields(site: Site, day: date | None, method: str, put: Callable[[str, Any], None]) -> ui.input:
+    """The next follow-up: a date and how (phone, WeChat …), handed to `put` as next_follow_up_on / next_method."""
+    with ui.row().classes('w-full no-wrap gap-2 items-start'):
+        due = (
+            ui.input(t('下次追访'), value=day.isoformat() if day else '').props('outlined type=date').classes('flex-1')
+        )
+        due.mark('follow-up-date')
+        how = ui.select([*contacts.setting(site, 'follow_up_methods')], value=method or '电话', label=t('方式'))
+        how.props('outlined').classes('w-28')
+    due.on_value_change(lambda e: put('next_follow_up_on', _date(e.value)))
+    how.on_value_change(lambda e: put('next_method', e.value or ''))
+    return due
+
+
+def _details(form: records.RecordForm, site: Site, singles: dict[str, list[str]]) -> dict[str, ui.element]:
+    """Age, purpose, unit type, payment (one chip each), what they care about, area, budget and the rest."""
+    found: dict[str, ui.element] = {}
+    for key, label, options in (
+        ('age_band', '年龄段', records.AGE_BANDS),
+        ('purpose', '置业目的', records.PURPOSES),
+        ('unit_type', '意向户型', records.UNIT_TYPES),
+        ('payment', '付款方式', records.PAYMENTS),
+    ):
+        ui.label(t(label)).classes('ac-muted text-sm')
+        picked = [getattr(form, key)] if getattr(form, key) else []
+        chips(options, picked, multiple=False, mark=f'record-{key}')
+        singles[key] = picked
+    ui.label(t('关注点')).classes('ac-muted text-sm')
+    chips(contacts.setting(site, 'cares'), form.cares, multiple=True, mark='record-cares')
+    with ui.row().classes('w-full no-wrap gap-2'):
+        found['area_wanted'] = _bound(ui.input(t('面积（㎡）')), form, 'area_wanted', 'type=number inputmode=numeric')
+        found['budget_wan'] = _bound(ui.input(t('预算（万元）')), form, 'budget_wan', 'type=number inputmode=numeric')
+    for key, label in (('residence', '居住区域'), ('work_area', '工作区域'), ('family', '家庭结构')):
+        found[key] = _bound(ui.input(t(label)), form, key, 'maxlength=40')
+    channels = ['', *sites.setting(site, 'channels')]
+    channel = ui.select(channels, value=form.channel if form.channel in channels else '', label=t('了解渠道'))
+    channel.props('outlined').on_value_change(lambda e: setattr(form, 'channel', e.value or ''))
+    found['channel'] = channel
+    found['other_phone'] = _bound(ui.input(t('其他电话')), form, 'other_phone', 'type=tel maxlength=13')
+    found['notes'] = _bound(ui.textarea(t('备注')), form, 'notes', 'maxlength=500 autogrow')
+    return found
+
+
+def _bound(field: ui.input, form: records.RecordForm, key: str, props: str) -> ui.input:
+    value = getattr(form, key)
+    field.value = '' if value is None else str(value)
+    field.props(f'outlined {props}').classes('w-full')
+    field.on_value_change(lambda e: setattr(form, key, e.value or ''))
+    return field
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+async def save(
+    visit_id: int,
+    form: records.RecordForm,
+    fields: dict[str, ui.element],
+    singles: dict[str, list[str]],
+    dialog: ui.dialog,
+    on_done: Callable[[], object],
+) -> None:
+    """Save the record and end the reception; a refused field shows its message."""
+    actor = current_staff()
+    if actor is None:
+        ui.navigate.to('/login')
+        return
+    for key, picked in singles.items():
+        setattr(form, key, picked[0] if picked else '')
+    try:
+        await run.io_bound(_save, actor, visit_id, form)
+    except ValidationError as e:
+        _show(fields, e)
+        return
+    except DomainError as e:
+        ui.notify(e.translated(), type='negative')
+        return
+    dialog.close()
+    on_done()
+
+
+def _show(fields: dict[str, ui.element], error: ValidationError) -> None:
+    target = fields.get(error.field)
+    if target is not None and isinstance(target, ui.input):
+        field_error(target, error.translated())
+    ui.notify(error.translated(), type='negative')
+
+
+def _save(actor: Staff, visit_id: int, form: records.RecordForm) -> None:
+    with db.session() as s:
+        records.save_and_finish(s, actor=actor, visit_id=visit_id, form=form)
