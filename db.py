@@ -74,6 +74,22 @@ def session(*, write_lock: bool = False) -> Iterator[Session]:
         yield s
 
 
+def end_read(session: Session) -> None:
+    """End a transaction that has only read, so the next one can start as a writer."""
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError('the session has changes that are not committed')
+        session.commit()
+
+
+def begin_write(session: Session) -> None:
+    """Start the transaction as a writer: on SQLite take the write lock now (BEGIN IMMEDIATE), so a transaction
+    that reads and then writes never fails at its first write; PostgreSQL's row locks need nothing here."""
+    end_read(session)
+    if session.get_bind().dialect.name == 'sqlite':
+        session.connection(execution_options={'write_lock': True})
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option('script_location', str(MIGRATIONS_DIR))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from nicegui import APIRouter, run, ui
+from nicegui import APIRouter, background_tasks, run, ui
 
 import db
+from components import live_board
 from components.board import STATE_LABELS, board_view, minutes_since
 from components.frame import frame, page_dialog
 from components.record_form import open_record_form
@@ -15,6 +16,7 @@ from components.session import current_staff, guard
 from models import Role, Staff, StaffState, VisitStatus
 from pages.desk import desk_button
 from services import board, events, reception
+from services.board import Board
 from services.errors import DomainError
 from services.i18n import t
 
@@ -25,7 +27,7 @@ INVALID_REASONS = ['送快递/外卖', '问路', '推销/广告', '找人/办事
 
 
 @router.page('/rotation')
-def rotation_page() -> None:
+async def rotation_page() -> None:
     me = guard(ON_ROTATION)
     if me is None:
         return
@@ -35,31 +37,49 @@ def rotation_page() -> None:
             ui.button(t('轮序管理'), icon='tune', on_click=lambda: ui.navigate.to('/rotation/manage')).props(
                 'outline color=teal-8'
             ).classes('w-full').mark('manage')
-        mine = ui.refreshable(my_day)  # this phone's own views: refreshing redraws only here
-        mine(me, lambda: (mine.refresh(), full.refresh()))
+        view = RotationView(me)
+        day, site_board = await view.read()
+        view.mine(me, day, view.refresh)
         ui.label(t('今日轮序')).classes('text-base font-semibold mt-2')
-        full = ui.refreshable(board_section)
-        full(me)
-
-        async def changed(site_id: int) -> None:
-            if site_id == me.site_id:
-                mine.refresh()
-                full.refresh()
-
-        events.rotation_changed.subscribe(changed)
-        ui.timer(30, full.refresh)  # only the "since" minutes change with the clock
+        view.full(site_board, me.id)
+        events.rotation_changed.subscribe(lambda site_id: view.refresh() if site_id == me.site_id else None)
+        ui.timer(30, view.full.refresh)  # the same board again: only the "since" minutes change with the clock
 
 
-def board_section(me: Staff) -> None:
-    with db.session() as s:
-        view = board.board(s, actor=me)
-    board_view(view, me=me.id)
+class RotationView:
+    """This phone's two live parts. Data is read off the event loop first, then drawn in one go (an async
+    redraw could interleave with the next one and draw twice)."""
+
+    def __init__(self, me: Staff) -> None:
+        self.me = me
+        self.mine = ui.refreshable(my_day)
+        self.full = ui.refreshable(board_section)
+        self.updates = 0
+
+    async def read(self) -> tuple[board.MyDay | None, Board | None]:
+        return await run.io_bound(_my_day, self.me), await live_board.read(self.me.site_id or 0)
+
+    async def update(self) -> None:
+        self.updates += 1
+        number = self.updates
+        day, site_board = await self.read()
+        if number == self.updates:  # a later update is on its way with newer data
+            self.mine.refresh(self.me, day, self.refresh)
+            self.full.refresh(site_board, self.me.id)
+
+    def refresh(self) -> None:
+        background_tasks.create(self.update(), name='rotation view')
 
 
-def my_day(me: Staff, refresh: Callable[[], object]) -> None:
+def board_section(view: Board | None, me_id: int | None) -> None:
+    if view is not None:
+        board_view(view, me=me_id)
+
+
+def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object]) -> None:
     """My state and place, the buttons to change them, and my receptions today."""
-    with db.session() as s:
-        day = board.my_day(s, actor=me)
+    if day is None:
+        return
     with ui.card().classes('w-full gap-2').mark('my-day'):
         if not day.on_roster:
             ui.label(t('您今天还没有签到上岗')).classes('text-base')
@@ -184,3 +204,8 @@ async def _act(action: Callable[..., object], refresh: Callable[[], object]) -> 
 def _in_session(action: Callable[..., object], actor: Staff) -> None:
     with db.session() as s:
         action(s, actor)
+
+
+def _my_day(me: Staff) -> board.MyDay:
+    with db.session() as s:
+        return board.my_day(s, actor=me)

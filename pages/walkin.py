@@ -13,6 +13,7 @@ from typing import TypeVar
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from nicegui import APIRouter, run
+from sqlalchemy.exc import OperationalError
 
 import config
 import db
@@ -62,6 +63,10 @@ async def signin_submit(token: str, request: Request, lang: str | None = None) -
         except DomainError as e:
             field = e.field if isinstance(e, ValidationError) else 'form'
             return _refused(field, e.translated(), wants_json, token, lang, values)
+        except OperationalError:  # the database stayed busy (an opening-day crowd): the same form may be sent again
+            return _refused(
+                'form', t('登记的人较多，请再点一次提交（不会重复登记）'), wants_json, token, lang, values, status=503
+            )
         url = f'/v/{token}/done/{visit_id}?k={key}' + (f'&lang={lang}' if lang else '')
         if wants_json:
             return JSONResponse({'ok': True, 'result_url': url}, headers=NO_STORE)

@@ -58,8 +58,17 @@ def emit(event: Event[Any], *args: Any) -> None:
         loop.call_soon_threadsafe(event.emit, *args)
 
 
+_rotation_versions: dict[int, int] = {}
+
+
+def rotation_version(site_id: int) -> int:
+    """How many rotation changes this site has had in this process: readers cache one board per version."""
+    return _rotation_versions.get(site_id, 0)
+
+
 def emit_rotation(site_id: int, alerts: list[VisitorAlert]) -> None:
     """After a rotation change commits: every board refreshes, every assigned salesperson is alerted."""
+    _rotation_versions[site_id] = rotation_version(site_id) + 1
     emit(rotation_changed, site_id)
     for alert in alerts:
         emit(visitor_assigned, alert)

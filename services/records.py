@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
+import db
 from models import ContactKind, Customer, ReceptionRecord, Role, Staff, Visit, VisitStatus, utcnow
 
 from . import audit, authz, contacts, followups, reception
@@ -71,6 +72,7 @@ def save(
 ) -> ReceptionRecord:
     """Write (or rewrite) the visit's record; the grade and the next follow-up go to the customer."""
     now = now or utcnow()
+    db.begin_write(session)  # it reads, then writes: take the write lock first
     visit, customer = _visit(session, actor, visit_id)
     site = contacts.site_of(session, actor)
     record = session.exec(select(ReceptionRecord).where(ReceptionRecord.visit_id == visit_id)).first()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
 from sqlmodel import Session, col, select
 
+import db
 from models import RosterEntry, Site, Staff, StaffState, TurnEntry
 
 from . import sites
@@ -16,6 +19,8 @@ from .errors import NotFound
 from .rotation import Seat
 from .staff import in_first_month
 
+_queues: dict[int, threading.RLock] = {}  # one per site: a lock, not domain state
+_queues_guard = threading.Lock()
 HoldOutCheck = Callable[[Session, Site, set[int], datetime], set[int]]
 HOLD_OUT_CHECKS: list[HoldOutCheck] = []
 """Checks that hold salespeople out of the rotation (the follow-ups part adds 'overdue follow-ups')."""
@@ -39,20 +44,30 @@ def local_day(site: Site, now: datetime) -> date:
 
 
 def lock_site(session: Session, site_id: int) -> Site:
-    """Take the site's write lock for the rest of the transaction: rotation changes never interleave."""
-    if session.get_bind().dialect.name == 'sqlite':
-        if session.in_transaction():
-            if session.new or session.dirty or session.deleted:
-                raise RuntimeError('lock_site needs a session without pending changes')
-            session.commit()
-        session.connection(execution_options={'write_lock': True})  # BEGIN IMMEDIATE
-        site = session.get(Site, site_id, populate_existing=True)
-    else:
+    """Take the site's write lock for the rest of the transaction: rotation changes never interleave.
+
+    Writers of one site first queue in this process (an opening-day burst would otherwise have every worker
+    thread polling the database lock), then take the database's: SQLite BEGIN IMMEDIATE, PostgreSQL FOR UPDATE.
+    """
+    db.end_read(session)
+    queue = _site_queue(site_id)
+    queue.acquire()
+    event.listen(session, 'after_transaction_end', lambda *_: queue.release(), once=True)
+    try:
+        db.begin_write(session)
         query = select(Site).where(Site.id == site_id).with_for_update()
         site = session.exec(query.execution_options(populate_existing=True)).one_or_none()
+    except BaseException:
+        session.rollback()  # ends the transaction, which releases the queue
+        raise
     if site is None:
         raise NotFound()
     return site
+
+
+def _site_queue(site_id: int) -> threading.RLock:
+    with _queues_guard:
+        return _queues.setdefault(site_id, threading.RLock())
 
 
 def load(session: Session, site: Site, now: datetime) -> Roster:

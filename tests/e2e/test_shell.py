@@ -14,7 +14,7 @@ ROLES = [  # login, name shown, bottom navigation
     pytest.param('demoadmin', '集团演示管理员', ['首页', '员工', '项目', '我的'], id='admin'),
     pytest.param('13800000001', '王静', ['首页', '轮序', '客户', '员工', '我的'], id='manager-by-phone'),
     pytest.param('manager', '王静', ['首页', '轮序', '客户', '员工', '我的'], id='manager'),
-    pytest.param('lina', '李娜', ['首页', '轮序', '客户', '我的'], id='salesperson'),
+    pytest.param('lina', '李娜', ['首页', '轮序', '客户', '追访', '我的'], id='salesperson'),
 ]
 
 
