@@ -50,7 +50,8 @@ def log_call(session: Session, *, actor: Staff, form: CallForm, now: datetime | 
     customer = session.exec(select(Customer).where(Customer.site_id == site.id, Customer.phone == call.phone)).first()
     if customer is not None:
         _link(session, call, customer)
-    audit.record(session, actor=actor, action='log_call', entity='phone_call', entity_id=None, site_id=site.id)
+    session.flush()  # the call's id, for the audit log
+    audit.record(session, actor=actor, action='log_call', entity='phone_call', entity_id=call.id, site_id=site.id)
     session.commit()
     return call
 

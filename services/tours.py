@@ -95,6 +95,7 @@ def save_stop(
     stop.talking_points = clean_text(talking_points, field='talking_points', max_length=1000)
     stop.needs_helmet = bool(needs_helmet)
     session.add(stop)
+    session.flush()  # a new stop's id, for the audit log
     audit.record(
         session,
         actor=actor,
