@@ -17,7 +17,7 @@ from models import RosterEntry, Site, Staff, StaffState, TurnEntry
 from . import sites
 from .errors import NotFound
 from .rotation import Seat
-from .staff import in_first_month
+from .staff import first_month, in_first_month
 
 _queues: dict[int, threading.RLock] = {}  # one per site: a lock, not domain state
 _queues_guard = threading.Lock()
@@ -35,7 +35,6 @@ class Roster:
     entries: dict[int, RosterEntry]
     seats: list[Seat]
     trainees: dict[int, int]
-    staff: dict[int, Staff]
 
 
 def local_day(site: Site, now: datetime) -> date:
@@ -81,8 +80,12 @@ def load(session: Session, site: Site, now: datetime) -> Roster:
             .execution_options(populate_existing=True)
         )
     }
-    staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(entries)))} if entries else {}
-    trainees = {i: s.mentor_id or 0 for i, s in staff.items() if i is not None and in_first_month(s)}
+    # only the columns the rules need: whole Staff objects for every seat cost a burst of sign-ins dearly
+    query = select(col(Staff.id), col(Staff.joined_on), col(Staff.mentor_id), col(Staff.active)).where(
+        col(Staff.id).in_(entries)
+    )
+    staff = {staff_id: (joined_on, mentor_id, active) for staff_id, joined_on, mentor_id, active in session.exec(query)}
+    trainees = {i: mentor or 0 for i, (joined, mentor, _) in staff.items() if i is not None and first_month(joined)}
     held = held_out(session, site, set(entries) - set(trainees), now)
     seats = [
         Seat(
@@ -90,11 +93,11 @@ def load(session: Session, site: Site, now: datetime) -> Roster:
             e.position,
             StaffState(e.state),
             kept_turns=e.kept_turns,
-            eligible=e.staff_id not in trainees and e.staff_id not in held and staff[e.staff_id].active,
+            eligible=e.staff_id not in trainees and e.staff_id not in held and staff[e.staff_id][2],
         )
         for e in entries.values()
     ]
-    return Roster(site, day, entries, seats, trainees, {k: v for k, v in staff.items() if k is not None})
+    return Roster(site, day, entries, seats, trainees)
 
 
 def save(roster: Roster, now: datetime) -> None:
@@ -103,7 +106,10 @@ def save(roster: Roster, now: datetime) -> None:
         entry = roster.entries[seat.staff_id]
         if entry.state != seat.state:
             entry.state, entry.state_since = seat.state, now
-        entry.position, entry.kept_turns = seat.position, seat.kept_turns
+        if entry.position != seat.position:  # most seats do not move: touching them all costs a burst dearly
+            entry.position = seat.position
+        if entry.kept_turns != seat.kept_turns:
+            entry.kept_turns = seat.kept_turns
 
 
 def held_out(session: Session, site: Site, staff_ids: set[int], now: datetime) -> set[int]:
@@ -156,7 +162,6 @@ def add_seat(session: Session, roster: Roster, staff: Staff, now: datetime) -> R
     )
     session.add(entry)
     roster.entries[entry.staff_id] = entry
-    roster.staff[entry.staff_id] = staff
     first_month = in_first_month(staff)
     if first_month:
         roster.trainees[entry.staff_id] = staff.mentor_id or 0

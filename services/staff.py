@@ -117,7 +117,11 @@ def _apply(session: Session, actor: Staff, staff: Staff, form: StaffForm) -> Non
 
 def in_first_month(staff: Staff, today: date | None = None) -> bool:
     """New staff never receive alone in their first month (manual, part 4 art. 7)."""
-    return (today or date.today()) - staff.joined_on < timedelta(days=FIRST_MONTH_DAYS)
+    return first_month(staff.joined_on, today)
+
+
+def first_month(joined_on: date, today: date | None = None) -> bool:
+    return (today or date.today()) - joined_on < timedelta(days=FIRST_MONTH_DAYS)
 
 
 def _allowed_role(actor: Staff, role: str) -> str:
