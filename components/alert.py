@@ -13,6 +13,8 @@ from services.errors import DomainError
 from services.events import VisitorAlert
 from services.i18n import t
 
+_phones: dict[int, list[Callable[[VisitorAlert], None]]] = {}  # staff id → the callbacks of their open pages
+
 # A short two-tone chime made in the browser (no audio file to download); vibration where allowed.
 CHIME = """
 (() => {
@@ -47,14 +49,31 @@ def install_visitor_alert(me: Staff) -> None:
         for alert in alerts:
             banner(me, alert, on_done=banners.refresh)
 
-    async def on_alert(alert: VisitorAlert) -> None:
-        if alert.staff_id == me.id:
-            banners.refresh()
-            ui.run_javascript(CHIME)
+    client = ui.context.client
+
+    def on_alert(_: VisitorAlert) -> None:
+        banners.refresh()
+        client.run_javascript(CHIME)
 
     with ui.element('div').classes('ac-alerts fixed top-0 left-0 right-0 z-[5000]'):
         banners()
-    events.visitor_assigned.subscribe(on_alert)
+    phones = _phones.setdefault(me.id or 0, [])
+    phones.append(on_alert)
+    client.on_delete(lambda: phones.remove(on_alert))
+
+
+def install_dispatcher() -> None:
+    """Once per app: the one subscriber to visitor alerts, which wakes only the assigned salesperson's phones.
+
+    Not one subscription per phone: with 200 phones that would be 200 callbacks for every visitor.
+    """
+    _phones.clear()  # a new app has no phones yet
+    events.visitor_assigned.subscribe(_dispatch)
+
+
+def _dispatch(alert: VisitorAlert) -> None:
+    for notify in list(_phones.get(alert.staff_id, ())):
+        notify(alert)
 
 
 def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> None:

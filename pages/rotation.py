@@ -12,12 +12,12 @@ from components import live_board
 from components.board import STATE_LABELS, board_view, minutes_since
 from components.frame import frame, page_dialog
 from components.record_form import open_record_form
-from components.session import current_staff, guard
+from components.session import guard
 from models import Role, Staff, StaffState, VisitStatus
+from pages import actions
 from pages.desk import desk_button
 from services import board, events, reception
 from services.board import Board
-from services.errors import DomainError
 from services.i18n import t
 
 router = APIRouter()
@@ -187,23 +187,11 @@ async def declare(me: Staff, visit_id: int, reason: str, dialog: ui.dialog, refr
 
 
 async def _act(action: Callable[..., object], refresh: Callable[[], object]) -> bool:
-    """Run a reception action for the logged-in staff member; show a refused one's reason."""
-    actor = current_staff()
-    if actor is None:
-        ui.navigate.to('/login')
-        return False
-    try:
-        await run.io_bound(_in_session, action, actor)
-    except DomainError as e:
-        ui.notify(e.translated(), type='negative')
+    """Run a reception action for the logged-in staff member, then redraw; a refused one shows its reason."""
+    if not await actions.act(action):
         return False
     refresh()
     return True
-
-
-def _in_session(action: Callable[..., object], actor: Staff) -> None:
-    with db.session() as s:
-        action(s, actor)
 
 
 def _my_day(me: Staff) -> board.MyDay:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from nicegui import APIRouter, run, ui
+from nicegui import APIRouter, ui
 from sqlmodel import Session
 
 import db
 from components.board import STATE_LABELS, board_view
 from components.frame import frame, page_dialog
-from components.session import current_staff, guard
+from components.session import guard
 from models import Role, Staff, StaffState, TurnEntry
+from pages import actions
 from services import board, events, reception, rotation_manage, sites
 from services import staff as staff_service
-from services.errors import DomainError
 from services.i18n import t
 
 router = APIRouter()
@@ -144,16 +144,4 @@ def _set_state(session: Session, *, actor: Staff, staff_id: int, state: str) -> 
 
 async def act(action: Callable[..., object], **kwargs: object) -> None:
     """Run an override as the logged-in manager; a refused one shows its reason."""
-    actor = current_staff()
-    if actor is None:
-        ui.navigate.to('/login')
-        return
-    try:
-        await run.io_bound(_run, action, actor, kwargs)
-    except DomainError as e:
-        ui.notify(e.translated(), type='negative')
-
-
-def _run(action: Callable[..., object], actor: Staff, kwargs: dict[str, object]) -> None:
-    with db.session() as s:
-        action(s, actor=actor, **kwargs)
+    await actions.act(lambda session, actor: action(session, actor=actor, **kwargs))
