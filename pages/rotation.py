@@ -142,8 +142,14 @@ def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], objec
             return
         if visit.status == VisitStatus.RECEIVING:
             ui.button(
-                t('开始带看'), icon='directions_walk', on_click=lambda: ui.navigate.to(f'/tour/{visit.visit_id}')
-            ).props('outline color=blue-8').classes('w-full ac-big-btn').mark('tour')
+                t('继续带看') if touring else t('开始带看'),
+                icon='directions_walk',
+                on_click=lambda: ui.navigate.to(f'/tour/{visit.visit_id}'),
+            ).props('unelevated color=blue-8' if touring else 'outline color=blue-8').classes('w-full ac-big-btn').mark(
+                'tour'
+            )
+        if touring:
+            return  # the tour ends first (带看结束 asks for the grade), then the reception
         with ui.row().classes('w-full no-wrap gap-2'):
             ui.button(t('结束接待'), on_click=lambda: open_record_form(me, visit.visit_id, refresh)).props(
                 'unelevated color=teal-8'

@@ -151,6 +151,7 @@ EN: dict[str, str] = {
     '没有权限执行此操作': 'You are not allowed to do this',
     '找不到该记录': 'Not found',
     # rotation, sign-in page, TV and entrance
+    '继续带看': 'Continue the tour',
     '登记的人较多，请再点一次提交（不会重复登记）': 'Many people are signing in; tap Submit again (you will not be signed in twice)',
     '客户': 'Customers',
     '手机号或姓氏': 'Phone or surname',
