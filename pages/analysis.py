@@ -9,6 +9,7 @@ from nicegui import APIRouter, ui
 import db
 from components.frame import frame
 from components.session import guard
+from models import utcnow
 from pages.actions import act
 from services import analysis, authz, contacts
 from services.i18n import t
@@ -24,15 +25,16 @@ def analysis_page() -> None:
     with frame('客户分析会', me, active='/analysis'):
         with db.session() as s:
             groups = analysis.daily(s, actor=me)
+            tomorrow = contacts.local_today(contacts.site_of(s, me), utcnow()) + timedelta(days=1)  # the site's day
         if not groups:
             ui.label(t('今天还没有接待')).classes('ac-muted')
         for group in groups:
             ui.label(t('{name} · {n} 组', name=group.name, n=len(group.rows))).classes('text-base font-semibold mt-2')
             for row in group.rows:
-                analysis_row(row)
+                analysis_row(row, tomorrow)
 
 
-def analysis_row(row: analysis.AnalysisRow) -> None:
+def analysis_row(row: analysis.AnalysisRow, tomorrow: date) -> None:
     """One reception: grade, objections, proposed next step; the grade and deadline confirmed in place."""
     with ui.card().classes('w-full gap-1').mark(f'analysis-{row.customer_id}'):
         with ui.row().classes('w-full items-center justify-between no-wrap'):
@@ -44,7 +46,7 @@ def analysis_row(row: analysis.AnalysisRow) -> None:
             ui.label(t('抗性：') + '、'.join(row.objections)).classes('text-sm')
         grade = ui.toggle(list(contacts.GRADES), value=row.grade).props('spread unelevated dense toggle-color=teal-8')
         grade.classes('w-full')
-        due = ui.input(t('追访期限'), value=(row.due_on or date.today() + timedelta(days=1)).isoformat())
+        due = ui.input(t('追访期限'), value=(row.due_on or tomorrow).isoformat())
         due.props('outlined dense type=date')
 
         async def confirm() -> None:

@@ -120,6 +120,15 @@ def move_stop(session: Session, *, actor: Staff, stop_id: int, by: int) -> None:
     stops.insert(j, stops.pop(i))
     for n, stop in enumerate(stops):
         stop.position = n
+    audit.record(
+        session,
+        actor=actor,
+        action='move_route_stop',
+        entity='tour_stop',
+        entity_id=stop_id,
+        site_id=actor.site_id,
+        after={'position': j},
+    )
     session.commit()
 
 
