@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from models import ContactKind, Customer, FollowUp, Role, Site, Staff, utcnow
@@ -126,20 +126,6 @@ def cancel_open(session: Session, customer_id: int) -> None:
     """A deal, or a cold customer the manager lets go: nothing is left to follow up."""
     for task in session.exec(_open().where(FollowUp.customer_id == customer_id)):
         task.cancelled = True
-
-
-def count_overdue(session: Session, staff_id: int, today: date) -> int:
-    query = (
-        select(func.count())
-        .select_from(FollowUp)
-        .where(
-            FollowUp.staff_id == staff_id,
-            col(FollowUp.done_at).is_(None),
-            col(FollowUp.cancelled).is_(False),
-            FollowUp.due_on < today,
-        )
-    )
-    return int(session.exec(query).one())
 
 
 def _after_contact(

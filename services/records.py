@@ -130,10 +130,6 @@ def save_and_finish(
     return reception.finish(session, actor=actor, visit_id=visit_id, now=now)
 
 
-def has_record(session: Session, visit_id: int) -> bool:
-    return session.exec(select(ReceptionRecord.id).where(ReceptionRecord.visit_id == visit_id)).first() is not None
-
-
 def summary(record: ReceptionRecord) -> str:
     """One line for the timeline and the daily analysis."""
     parts = [record.purpose, record.unit_type, f'{record.area_wanted}㎡' if record.area_wanted else '']

@@ -89,16 +89,6 @@ def open_tasks(
     ]
 
 
-def reassign(session: Session, *, actor: Staff, task_id: int, owner_id: int, due: datetime) -> Rectification:
-    """The manager gives a task to someone else or moves its due time."""
-    authz.require(actor, authz.MANAGERS)
-    task = _task(session, actor, task_id)
-    before = audit.snapshot(task)
-    task.owner_id, task.due_at = _owner(session, task.site_id, owner_id), due
-    _commit(session, actor, task, 'reassign_rectification', before)
-    return task
-
-
 def subject(session: Session, *, actor: Staff, task_id: int) -> photo_store.Subject:
     """What a photo closing this task proves."""
     task = _task(session, actor, task_id)
