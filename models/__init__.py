@@ -3,6 +3,7 @@
 from .audit import AuditLog
 from .auth import LoginThrottle, RateCounter
 from .base import UTCDateTime, utcnow
+from .complaint import Complaint, ComplaintStatus, ComplaintStep, Severity
 from .customer import Customer
 from .display import DisplayToken
 from .duty import (
@@ -35,6 +36,9 @@ __all__ = [
     'ChecklistKind',
     'ChecklistStatus',
     'ChecklistTemplate',
+    'Complaint',
+    'ComplaintStatus',
+    'ComplaintStep',
     'ContactKind',
     'ContactLog',
     'Customer',
@@ -51,6 +55,7 @@ __all__ = [
     'Rectification',
     'Role',
     'RosterEntry',
+    'Severity',
     'Site',
     'Staff',
     'StaffState',

@@ -18,6 +18,7 @@ class ContactKind(StrEnum):
     FOLLOW_UP = 'follow_up'  # 追访
     GRADE = 'grade'  # the intent grade changed
     OUTCOME = 'outcome'  # 成交 / 未成交
+    COMPLAINT = 'complaint'  # 投诉, and each step taken on it
 
 
 class ReceptionRecord(SQLModel, table=True):

@@ -39,7 +39,10 @@ visitor_assigned: Event[VisitorAlert] = Event()
 duty_changed: Event[int] = Event()
 """Something on this site id's duty changed: a roster, a checklist item, a photo, a review, a rectification."""
 
-ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned, duty_changed)
+complaint_changed: Event[int] = Event()
+"""A complaint of this site id was taken in, moved a step, escalated or given a photo."""
+
+ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned, duty_changed, complaint_changed)
 
 
 def emit(event: Event[Any], *args: Any) -> None:

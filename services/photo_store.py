@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models import Photo, Site, Staff, utcnow
+from models import Complaint, Photo, Site, Staff, utcnow
 
-from . import authz
+from . import authz, events
+from .complaints import visible_to
 from .duty_events import emit_duty
 from .errors import NotFound
 from .photos import Stamp, is_near_copy, process_photo, store_photo
@@ -20,12 +21,17 @@ NEAR_COPY_DAYS = 60  # a picture sent again is compared with the site's photos o
 
 @dataclass(frozen=True)
 class Subject:
-    """What a photo proves: one of a checklist item, a rectification or a discipline record."""
+    """What a photo proves: one of a checklist item, a rectification, a discipline record or a complaint.
+
+    A complaint's photos may be taken on its form before it exists: `complaint=True` without an id keeps them
+    unattached until the form is sent (services/complaint_intake.py attaches them)."""
 
     label: str  # stamped into the picture: the item's title, 整改 …
     checklist_item_id: int | None = None
     rectification_id: int | None = None
     discipline_id: int | None = None
+    complaint_id: int | None = None
+    complaint: bool = False
 
 
 def add_photo(
@@ -45,6 +51,7 @@ def add_photo(
         checklist_item_id=subject.checklist_item_id,
         rectification_id=subject.rectification_id,
         discipline_id=subject.discipline_id,
+        complaint_id=subject.complaint_id,
         path=paths.image,
         thumb_path=paths.thumbnail,
         sha256=processed.sha256,
@@ -58,7 +65,7 @@ def add_photo(
     )
     session.add(photo)
     session.commit()
-    emit_duty(photo.site_id)
+    _emit(photo, complaint=subject.complaint or subject.complaint_id is not None)
     return photo
 
 
@@ -80,7 +87,7 @@ def remove_photo(session: Session, *, actor: Staff, photo_id: int, now: datetime
         raise NotFound()
     photo.removed_at = now or utcnow()
     session.commit()
-    emit_duty(photo.site_id)
+    _emit(photo, complaint=photo.complaint_id is not None)
     return photo
 
 
@@ -100,6 +107,7 @@ def photos_of(
     item_ids: list[int] | None = None,
     rectification_ids: list[int] | None = None,
     discipline_ids: list[int] | None = None,
+    complaint_ids: list[int] | None = None,
 ) -> list[Photo]:
     """The photos, not taken back, of the given items, rectifications or discipline records, oldest first."""
     query = select(Photo).where(Photo.site_id == site_id, col(Photo.removed_at).is_(None))
@@ -109,11 +117,30 @@ def photos_of(
         query = query.where(col(Photo.rectification_id).in_(rectification_ids or [-1]))
     if discipline_ids is not None:
         query = query.where(col(Photo.discipline_id).in_(discipline_ids or [-1]))
+    if complaint_ids is not None:
+        query = query.where(col(Photo.complaint_id).in_(complaint_ids or [-1]))
     return list(session.exec(query.order_by(col(Photo.id))))
+
+
+def _emit(photo: Photo, *, complaint: bool) -> None:
+    if complaint:
+        events.emit(events.complaint_changed, photo.site_id)
+    else:
+        emit_duty(photo.site_id)
 
 
 def _photo(session: Session, actor: Staff, photo_id: int) -> Photo:
     photo = session.get(Photo, photo_id)
     if photo is None or not authz.allowed(actor, site_id=photo.site_id):
         raise NotFound()
+    if photo.complaint_id is not None:  # a complaint's photos: only those who may see the complaint
+        complaint = session.get(Complaint, photo.complaint_id)
+        if complaint is None or not visible_to(actor, complaint):
+            raise NotFound()
+    elif _unattached(photo) and photo.taken_by_id != actor.id and not authz.allowed(actor, authz.MANAGERS):
+        raise NotFound()  # taken on a complaint form not yet sent: only its taker
     return photo
+
+
+def _unattached(photo: Photo) -> bool:
+    return not (photo.checklist_item_id or photo.rectification_id or photo.discipline_id)
