@@ -71,6 +71,12 @@ def counts(board: Board, *, big: bool) -> None:
         ui.label(t('值班检查逾期 {n} 项', n=board.overdue_checklists)).classes(
             'w-full rounded bg-red-100 text-red-900 font-semibold p-2 ' + ('text-3xl' if big else 'text-sm')
         ).mark('count-overdue-checklists')
+    if big and board.open_complaints:  # the TV; a phone's page has its own complaint bar for the managers
+        text = t('投诉待处理 {n} 条', n=board.open_complaints)
+        if board.overdue_complaints:
+            text += ' · ' + t('逾期 {n} 条', n=board.overdue_complaints)
+        colour = 'bg-red-700 text-white' if board.overdue_complaints else 'bg-orange-100 text-orange-900'
+        ui.label(text).classes(f'w-full rounded font-semibold p-2 text-3xl {colour}').mark('count-complaints')
 
 
 def waiting(board: Board, *, big: bool) -> None:

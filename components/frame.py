@@ -14,6 +14,7 @@ from models import Role, Site, Staff
 from services.i18n import t
 
 from .alert import install_visitor_alert
+from .complaint_alert import install_complaint_alert
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ NAV: list[NavItem] = [  # later parts add their pages here, in the order of the 
     NavItem('/routes', '看房路线', 'route', frozenset({Role.MANAGER}), in_bar=False),
     NavItem('/duty', '值班', 'fact_check', frozenset({Role.SALESPERSON, Role.MANAGER}), in_bar=False),
     NavItem('/entrance', '扫码登记', 'qr_code_2', frozenset({Role.MANAGER}), in_bar=False),
+    NavItem('/complaints', '投诉', 'report', frozenset({Role.SALESPERSON, Role.MANAGER}), in_bar=False),
+    NavItem('/complaints', '投诉', 'report', frozenset({Role.ADMIN})),
     NavItem('/staff', '员工', 'badge', MANAGERS),
     NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
     NavItem('/me', '我的', 'person', EVERYONE),
@@ -62,6 +65,7 @@ def frame(title: str, staff: Staff, *, active: str = '') -> Iterator[ui.column]:
             ui.icon('account_circle', size='sm')
             ui.label(staff.name).classes('truncate')
     with ui.column().classes('ac-content w-full mx-auto gap-3') as content:
+        install_complaint_alert(staff)
         yield content
     if staff.site_id is not None:
         install_visitor_alert(staff)

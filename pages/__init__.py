@@ -4,6 +4,9 @@ from . import (
     account,
     analysis,
     calls,
+    complaint,
+    complaint_new,
+    complaints,
     customer,
     customers,
     duty,
@@ -46,4 +49,7 @@ ROUTERS = [
     duty_do.router,
     duty_manage.router,
     duty_plan.router,
+    complaints.router,
+    complaint_new.router,  # /complaints/new before /complaints/{id}
+    complaint.router,
 ]

@@ -72,6 +72,9 @@ def actions(me: Staff, file: timeline.CustomerFile, site: Site) -> None:
             ui.button(t('成交/未成交'), icon='handshake', on_click=lambda: outcome_dialog(site, file)).props(
                 'outline color=teal-8'
             ).classes('flex-1 ac-big-btn').mark('outcome')
+        ui.button(
+            t('登记投诉'), icon='report', on_click=lambda: ui.navigate.to(f'/complaints/new?customer={file.id}')
+        ).props('flat color=red-8').mark('customer-complaint')
         if me.role == Role.MANAGER:
             keep = not file.follow_up
             label = t('恢复追访') if keep else t('不再追访')

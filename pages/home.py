@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import APIRouter, ui
 
+from components.complaint_widgets import complaint_home_card
 from components.duty_widgets import duty_home_card
 from components.frame import frame, nav_for
 from components.session import guard
@@ -24,6 +25,7 @@ def home_page() -> None:
             ui.label(t('{name}，您好', name=me.name)).classes('text-xl font-semibold')
             ui.label(t(ROLE_NAMES[Role(me.role)])).classes('ac-muted')
         duty_home_card(me)
+        complaint_home_card(me)
         with ui.grid(columns=2).classes('w-full gap-3'):
             for item in (i for i in nav_for(me) if i.path not in ('/', '/me')):  # both are in the bar
                 with (

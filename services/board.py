@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import Customer, RosterEntry, Site, Staff, StaffState, Visit, VisitStatus, utcnow
 
-from . import authz, duty_board, roster, rotation
+from . import authz, complaint_lists, duty_board, roster, rotation
 from .errors import NotFound
 from .staff import in_first_month
 
@@ -50,6 +50,8 @@ class Board:
     touring: int
     greet_median_s: float | None  # time from sign-in to the salesperson's acknowledgement
     overdue_checklists: int = 0  # today's duty checklists past due (services/duty_board.py)
+    open_complaints: int = 0  # complaints still waiting for an answer
+    overdue_complaints: int = 0  # … of them past their deadline
 
 
 def board(session: Session, *, actor: Staff, site_id: int | None = None, now: datetime | None = None) -> Board:
@@ -69,6 +71,7 @@ def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
     visits = list(session.exec(select(Visit).where(Visit.site_id == site_id, Visit.day == day)))
     rows = _rows(session, site, day, visits)
     greet = [(v.acknowledged_at - v.arrived_at).total_seconds() for v in visits if v.acknowledged_at]
+    complaints_open, complaints_late = complaint_lists.counts(session, site_id=site_id, now=now)
     return Board(
         site_id=site_id,
         site_name=site.name,
@@ -82,6 +85,8 @@ def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
         touring=sum(r.state == StaffState.TOURING for r in rows),
         greet_median_s=statistics.median(greet) if greet else None,
         overdue_checklists=duty_board.overdue_checklists(session, site_id=site_id, now=now),
+        open_complaints=complaints_open,
+        overdue_complaints=complaints_late,
     )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from db import begin_write
 from models import Complaint, Customer, Photo, Site, Staff, utcnow
 
 from . import audit, contacts, events
@@ -37,23 +39,38 @@ def file(session: Session, *, actor: Staff, form: ComplaintForm, now: datetime |
     now = now or utcnow()
     site = contacts.site_of(session, actor)
     key = clean_text(form.request_key, field='request_key', max_length=40) or None
-    if key is not None:
-        done = session.exec(select(Complaint).where(Complaint.request_key == key)).first()
-        if done is not None and done.taken_by_id == actor.id:
-            return done
+    begin_write(session)  # SQLite: a second tap waits here, then finds the first one's complaint
+    done = _already(session, actor, key)
+    if done is not None:
+        return done
     complaint = _checked(session, actor, site, form, now)
     complaint.request_key = key
-    complaint.customer_id = _customer(session, actor, site, form).id or 0
-    session.add(complaint)
-    session.flush()
-    _attach_photos(session, actor, complaint, form.photo_ids)
-    record_step(session, complaint, actor, 'file', '', complaint.what_happened, now)
-    audit.record(
-        session, actor=actor, action='file_complaint', entity='complaint', entity_id=complaint.id, site_id=site.id
-    )
-    session.commit()
+    try:
+        complaint.customer_id = _customer(session, actor, site, form).id or 0
+        session.add(complaint)
+        session.flush()
+        _attach_photos(session, actor, complaint, form.photo_ids)
+        record_step(session, complaint, actor, 'file', '', complaint.what_happened, now)
+        audit.record(
+            session, actor=actor, action='file_complaint', entity='complaint', entity_id=complaint.id, site_id=site.id
+        )
+        session.commit()
+    except IntegrityError:  # PostgreSQL: the same form sent twice at once; the first one stands
+        session.rollback()
+        done = _already(session, actor, key)
+        if done is None:
+            raise
+        return done
     events.emit(events.complaint_changed, site.id or 0)
     return complaint
+
+
+def _already(session: Session, actor: Staff, key: str | None) -> Complaint | None:
+    """The complaint this same form already filed (a double tap, a resend after a lost answer)."""
+    if key is None:
+        return None
+    done = session.exec(select(Complaint).where(Complaint.request_key == key)).first()
+    return done if done is not None and done.taken_by_id == actor.id else None
 
 
 def _checked(session: Session, actor: Staff, site: Site, form: ComplaintForm, now: datetime) -> Complaint:
@@ -118,3 +135,10 @@ def _attach_photos(session: Session, actor: Staff, complaint: Complaint, photo_i
     )
     for photo in session.exec(query):
         photo.complaint_id = complaint.id
+
+
+def staff_choices(session: Session, *, actor: Staff) -> dict[int, str]:
+    """Whom a complaint can be about: the active staff of the actor's site."""
+    site = contacts.site_of(session, actor)
+    query = select(Staff).where(Staff.site_id == site.id, col(Staff.active).is_(True)).order_by(col(Staff.id))
+    return {s.id or 0: s.name for s in session.exec(query)}

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlmodel import Session, select
 
-from models import Complaint, ComplaintStep, ContactKind, Customer, Site, Staff, utcnow
+from models import Complaint, ComplaintStep, ContactKind, Customer, Photo, Site, Staff, utcnow
 
 from . import audit, authz, contacts, events, ownership
 from . import complaint_rules as rules
@@ -66,7 +67,7 @@ def take_step(
     return complaint
 
 
-def add_note(session: Session, *, actor: Staff, complaint_id: int, text: str, now: datetime | None = None) -> None:
+def add_note(session: Session, *, actor: Staff, complaint_id: int, text: str, now: datetime | None = None) -> Complaint:
     """What was said or done meanwhile (a call to the customer, a word with the contractor)."""
     complaint = locked(session, actor, complaint_id)
     if not authz.allowed(actor, authz.MANAGERS) and complaint.taken_by_id != actor.id:
@@ -75,6 +76,7 @@ def add_note(session: Session, *, actor: Staff, complaint_id: int, text: str, no
     record_step(session, complaint, actor, 'note', complaint.status, said, now or utcnow())
     session.commit()
     events.emit(events.complaint_changed, complaint.site_id)
+    return complaint
 
 
 def reassign_customer(
@@ -99,6 +101,17 @@ def reassign_customer(
         reason=f'投诉 #{complaint.id}：{why}',
         now=now,
     )
+
+
+def add_photo(session: Session, *, actor: Staff, complaint_id: int, data: bytes, root: Path) -> Photo:
+    """A photo added later (the damage after repair, a letter), by the complaint's managers or its taker."""
+    from .photo_store import Subject
+    from .photo_store import add_photo as store
+
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None or not visible_to(actor, complaint):
+        raise NotFound()
+    return store(session, actor=actor, data=data, subject=Subject('投诉', complaint_id=complaint.id), root=root)
 
 
 def locked(session: Session, actor: Staff, complaint_id: int) -> Complaint:

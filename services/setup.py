@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from models import Role, Site, Staff
 
 from . import security
+from .complaint_demo import demo_complaints
 from .demo import demo_morning
 from .duty_demo import demo_duty
 from .sites import SiteForm, create_site
@@ -96,4 +97,5 @@ def load_demo(session: Session) -> Site:
     session.commit()
     demo_morning(session, site_id=site.id or 0)
     demo_duty(session, site_id=site.id or 0)
+    demo_complaints(session, site_id=site.id or 0)
     return site

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from models import ContactLog, Customer, FollowUp, Staff, Visit, VisitStatus, utcnow
+from models import ContactKind, ContactLog, Customer, FollowUp, Staff, Visit, VisitStatus, utcnow
 
-from . import contacts, ownership
+from . import authz, contacts, ownership
 
 KIND_LABELS = {
     'visit': '到访',
@@ -19,6 +19,7 @@ KIND_LABELS = {
     'follow_up': '追访',
     'grade': '意向等级',
     'outcome': '结果',
+    'complaint': '投诉',
 }
 
 
@@ -82,7 +83,7 @@ def customer_file(session: Session, *, actor: Staff, customer_id: int, limit: in
         next_follow_up_method=nxt.method if nxt else '电话',
         version=customer.version,
         timezone=site.timezone,
-        items=items(session, customer, staff, limit),
+        items=_for(actor, items(session, customer, staff, limit)),
     )
 
 
@@ -100,6 +101,13 @@ def items(session: Session, customer: Customer, staff: dict[int | None, str], li
     found = [_visit_item(v, staff) for v in visits]
     found += [TimelineItem(c.at, c.kind, staff.get(c.staff_id), c.summary, c.grade) for c in logs]
     return sorted(found, key=lambda i: i.at, reverse=True)[:limit]
+
+
+def _for(actor: Staff, found: list[TimelineItem]) -> list[TimelineItem]:
+    """What was said in a complaint is for the managers (and the complaint's own page): others see its steps."""
+    if authz.allowed(actor, authz.MANAGERS):
+        return found
+    return [replace(i, summary=i.summary.split('：')[0]) if i.kind == ContactKind.COMPLAINT else i for i in found]
 
 
 def _visit_item(visit: Visit, staff: dict[int | None, str]) -> TimelineItem:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from services.errors import DomainError, NotFound, PermissionDenied, ValidationE
 from tests.duty_helpers import jpeg, photos_root
 from tests.factories import make_site, make_staff
 
-T0 = datetime(2026, 11, 27, 2, 0, tzinfo=timezone.utc)  # 10:00 in Shanghai
+T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
 
 class People:
@@ -330,9 +330,8 @@ def test_another_sites_staff_and_customers_cannot_be_named(session: Session) -> 
         s.commit()
     with pytest.raises(NotFound):
         filed(p, customer_id=theirs.id)
-    with pytest.raises(DomainError):
-        with db.session() as s:
-            complaint_intake.file(s, actor=p.admin, form=form())  # the admin has no site to take it in for
+    with pytest.raises(DomainError), db.session() as s:
+        complaint_intake.file(s, actor=p.admin, form=form())  # the admin has no site to take it in for
 
 
 def test_photos_taken_on_the_form_join_the_complaint_and_only_its_readers_see_them(

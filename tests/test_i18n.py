@@ -16,6 +16,7 @@ NOT_UI = {
     'services/setup.py',
     'services/demo.py',
     'services/duty_demo.py',
+    'services/complaint_demo.py',
     'services/icons.py',
     'components/pwa.py',
 }  # no visible text

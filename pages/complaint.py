@@ -1,0 +1,236 @@
+"""/complaints/{id}: one complaint — the countdown, what happened, photos, the next step, and every step so far."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from nicegui import APIRouter, ui
+
+import config
+import db
+from components.complaint_widgets import countdown, severity_badge, status_badge
+from components.duty_actions import act
+from components.frame import frame, page_dialog
+from components.photo_capture import capture_button, photo_strip
+from components.session import guard
+from models import Staff, utcnow
+from services import complaint_lists, complaints, events
+from services import complaint_rules as rules
+from services.complaint_lists import ComplaintView
+from services.errors import DomainError
+from services.i18n import t
+
+router = APIRouter()
+TICK_SECONDS = 30.0
+SATISFACTION = {5: '非常满意', 4: '满意', 3: '一般', 2: '不满意', 1: '非常不满意'}
+
+
+@router.page('/complaints/{complaint_id}')
+def complaint_page(complaint_id: int) -> None:
+    me = guard()
+    if me is None:
+        return
+    with frame('投诉详情', me, active='/complaints'):
+        ui.link(t('← 返回投诉'), '/complaints').classes('text-teal-800')
+        try:
+            load(me, complaint_id)
+        except DomainError as e:
+            ui.label(e.translated()).classes('ac-muted')
+            return
+        body = ui.refreshable(complaint_body)
+        body(me, complaint_id)
+
+        def changed(site_id: int) -> None:
+            body.refresh()
+
+        events.complaint_changed.subscribe(changed)
+        ui.timer(TICK_SECONDS, body.refresh)
+
+
+def load(me: Staff, complaint_id: int) -> ComplaintView:
+    with db.session() as s:
+        return complaint_lists.detail(s, actor=me, complaint_id=complaint_id)
+
+
+def complaint_body(me: Staff, complaint_id: int) -> None:
+    try:
+        view = load(me, complaint_id)
+    except DomainError as e:
+        ui.label(e.translated()).classes('ac-muted')
+        return
+    header(view)
+    next_step_buttons(me, view)
+    story(view)
+    photos(view)
+    history(view)
+
+
+def header(view: ComplaintView) -> None:
+    row, c, now = view.row, view.complaint, utcnow()
+    local = c.created_at.astimezone(ZoneInfo(view.timezone))
+    border = ' border-l-4 border-red-600 bg-red-50' if row.clock.overdue else ''
+    with ui.card().classes('w-full gap-1' + border).mark('complaint-header'):
+        with ui.row().classes('w-full items-center justify-between no-wrap'):
+            ui.label(row.customer).classes('text-xl font-bold truncate')
+            status_badge(c.status)
+        with ui.row().classes('items-center gap-2'):
+            if '*' in view.phone:
+                ui.label(view.phone).classes('text-base')
+            else:
+                ui.link(view.phone, f'tel:{view.phone}').classes('text-base')
+            ui.link(t('客户资料'), f'/customers/{c.customer_id}').classes('text-sm')
+        with ui.row().classes('w-full items-center gap-2'):
+            severity_badge(c.severity)
+            ui.label(f'{t(rules.CATEGORIES[c.category])} · {t(c.channel)}').classes('text-base')
+        ui.label(t('{time} {name} 登记', time=f'{local:%m-%d %H:%M}', name=row.taken_by)).classes('ac-muted text-sm')
+        if row.against:
+            ui.label(t('涉及员工：{name}', name=row.against)).classes('text-sm text-red-800 font-semibold').mark(
+                'against'
+            )
+        if row.clock.due_at is not None:
+            countdown(row.clock, now)
+        if row.escalated:
+            ui.label(t('已上报集团')).classes('text-sm text-red-800 font-semibold').mark('escalated')
+        if c.satisfaction:
+            ui.label(t('客户满意度 {n}/5', n=c.satisfaction)).classes('text-base font-semibold').mark('satisfaction')
+
+
+def next_step_buttons(me: Staff, view: ComplaintView) -> None:
+    if not (view.next_steps or view.can_note or view.can_reassign):
+        return
+    with ui.row().classes('w-full gap-2'):
+        for n, step in enumerate(view.next_steps):
+            ui.button(t(step.label), on_click=lambda s=step: step_dialog(view, s)).props(
+                'unelevated color=red-8' if n == 0 else 'outline color=red-8'
+            ).classes('flex-1 ac-big-btn').mark(f'step-{step.action}')
+    with ui.row().classes('w-full gap-2'):
+        if view.can_note:
+            ui.button(t('处理记录'), icon='edit_note', on_click=lambda: note_dialog(view)).props(
+                'flat color=teal-8'
+            ).mark('note')
+        if view.can_reassign:
+            ui.button(t('转给其他置业顾问'), icon='swap_horiz', on_click=lambda: reassign_dialog(view)).props(
+                'flat color=teal-8'
+            ).mark('reassign')
+
+
+def step_dialog(view: ComplaintView, step: rules.Step) -> None:
+    version, complaint_id = view.complaint.version, view.complaint.id or 0
+    with page_dialog() as dialog, ui.card().classes('w-full gap-2'):
+        ui.label(t(step.label)).classes('text-lg font-semibold')
+        rating = None
+        if step.action == 'follow_up':
+            ui.label(t('客户满意度')).classes('text-sm')
+            rating = (
+                ui.toggle({k: f'{k}' for k in SATISFACTION}, value=None)
+                .props('unelevated toggle-color=teal-8 spread')
+                .classes('w-full')
+                .mark('satisfaction-pick')
+            )
+            ui.label(' · '.join(f'{k} {t(v)}' for k, v in SATISFACTION.items())).classes('ac-muted text-xs')
+        prompt = t(step.prompt) + ('' if step.text_required else t('（选填）'))
+        text = (
+            ui.textarea(prompt)
+            .props('outlined autogrow maxlength=1000')
+            .classes('w-full')
+            .mark(f'step-text-{step.action}')
+        )
+
+        async def save() -> None:
+            said, score = text.value or '', rating.value if rating is not None else None
+            done = await act(
+                lambda s, a: complaints.take_step(
+                    s, actor=a, complaint_id=complaint_id, action=step.action, text=said, satisfaction=score,
+                    version=version,
+                )
+            )  # fmt: skip
+            if done is not None:
+                dialog.close()
+
+        with ui.row().classes('w-full justify-end'):
+            ui.button(t('取消'), on_click=dialog.close).props('flat')
+            ui.button(t('确定'), on_click=save).props('unelevated color=red-8').mark(f'step-save-{step.action}')
+    dialog.open()
+
+
+def note_dialog(view: ComplaintView) -> None:
+    complaint_id = view.complaint.id or 0
+    with page_dialog() as dialog, ui.card().classes('w-full gap-2'):
+        text = ui.textarea(t('说了什么、做了什么')).props('outlined autogrow maxlength=1000').classes('w-full')
+        text.mark('note-text')
+
+        async def save() -> None:
+            said = text.value or ''
+            if await act(lambda s, a: complaints.add_note(s, actor=a, complaint_id=complaint_id, text=said)) is None:
+                return
+            dialog.close()
+
+        with ui.row().classes('w-full justify-end'):
+            ui.button(t('取消'), on_click=dialog.close).props('flat')
+            ui.button(t('保存'), on_click=save).props('unelevated color=teal-8').mark('note-save')
+    dialog.open()
+
+
+def reassign_dialog(view: ComplaintView) -> None:
+    complaint_id = view.complaint.id or 0
+    with page_dialog() as dialog, ui.card().classes('w-full gap-2'):
+        ui.label(t('转给其他置业顾问')).classes('text-lg font-semibold')
+        ui.label(t('当前归属：{name}', name=view.owner or t('公共客户池'))).classes('ac-muted text-sm')
+        owner = ui.select(view.colleagues, label=t('新的归属人')).props('outlined').classes('w-full').mark('new-owner')
+        reason = ui.input(t('原因')).props('outlined maxlength=200').classes('w-full').mark('reassign-reason')
+
+        async def save() -> None:
+            who, why = int(owner.value or 0), reason.value or ''
+            done = await act(
+                lambda s, a: complaints.reassign_customer(
+                    s, actor=a, complaint_id=complaint_id, new_owner_id=who, reason=why
+                )
+            )
+            if done is not None:
+                dialog.close()
+                ui.notify(t('客户已转给新的置业顾问'), type='positive')
+
+        with ui.row().classes('w-full justify-end'):
+            ui.button(t('取消'), on_click=dialog.close).props('flat')
+            ui.button(t('确定'), on_click=save).props('unelevated color=teal-8').mark('reassign-save')
+    dialog.open()
+
+
+def story(view: ComplaintView) -> None:
+    with ui.card().classes('w-full gap-1'):
+        ui.label(t('发生了什么')).classes('text-sm ac-muted')
+        ui.label(view.complaint.what_happened).classes('text-base whitespace-pre-wrap break-words').mark('what')
+        if view.complaint.wants:
+            ui.label(t('客户的诉求')).classes('text-sm ac-muted mt-2')
+            ui.label(view.complaint.wants).classes('text-base whitespace-pre-wrap break-words')
+
+
+def photos(view: ComplaintView) -> None:
+    if not (view.photos or view.can_note):
+        return
+    with ui.card().classes('w-full gap-2'):
+        ui.label(t('照片')).classes('text-sm ac-muted')
+        photo_strip(view.photos)
+        if view.can_note:
+            complaint_id, root = view.complaint.id or 0, config.current().photos_dir
+
+            async def add(data: bytes) -> None:
+                await act(
+                    lambda s, a: complaints.add_photo(s, actor=a, complaint_id=complaint_id, data=data, root=root)
+                )
+
+            capture_button(camera_only=False, on_photo=add, mark='complaint-add-photo', label='添加照片')
+
+
+def history(view: ComplaintView) -> None:
+    ui.label(t('处理过程')).classes('text-base font-semibold mt-2')
+    zone = ZoneInfo(view.timezone)
+    for n, step in enumerate(reversed(view.steps)):
+        with ui.card().classes('w-full gap-0').mark(f'history-{len(view.steps) - 1 - n}'):
+            label = t(complaints.ACTION_LABELS.get(step.action, step.action))
+            who = step.who or t('系统')
+            ui.label(f'{step.at.astimezone(zone):%m-%d %H:%M} · {label} · {who}').classes('text-sm font-semibold')
+            if step.satisfaction:
+                ui.label(t('满意度 {n}/5', n=step.satisfaction)).classes('text-sm')
+            if step.text:
+                ui.label(step.text).classes('text-sm whitespace-pre-wrap break-words')
