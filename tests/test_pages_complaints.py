@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 from sqlmodel import select
@@ -272,3 +273,33 @@ async def test_the_tv_counts_open_and_overdue_complaints_live(user: User) -> Non
         s.commit()
     file_one(people, phone='13800000009', severity='normal')
     await user.should_see('投诉待处理 2 条 · 逾期 1 条', retries=50)
+
+
+@pytest.fixture
+def fast_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components import complaint_alert
+
+    monkeypatch.setattr(complaint_alert, 'SWEEP_SECONDS', 0.1)
+
+
+async def test_the_running_app_escalates_an_overdue_complaint_to_the_admins_phone(fast_sweep: None, user: User) -> None:
+    from datetime import timedelta
+
+    from models import utcnow
+
+    people = seed()
+    with db.session() as s:
+        make_staff(s, site=None, role=Role.ADMIN, name='集团', username='groupadmin')
+    await logged_in(user, 'groupadmin', '集团，您好')
+    await user.should_see(marker='complaint-alerts')
+    complaint = file_one(people)
+    await user.should_not_see(marker=f'complaint-alert-{complaint.id}')
+    with db.session() as s:
+        found = s.get(Complaint, complaint.id)
+        assert found is not None
+        found.acknowledge_due_at = utcnow() - timedelta(minutes=1)
+        s.commit()
+    await user.should_see(marker=f'complaint-alert-{complaint.id}', retries=100)  # the sweep, then live
+    await user.should_see('投诉已逾期上报')
+    with db.session() as s:
+        assert s.get(Complaint, complaint.id).acknowledge_escalated_at is not None  # type: ignore[union-attr]

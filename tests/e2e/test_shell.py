@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from .conftest import NARROW_PHONE, log_in, log_in_home, nav_labels, shot
 
 ROLES = [  # login, name shown, bottom navigation
-    pytest.param('demoadmin', '集团演示管理员', ['首页', '员工', '项目', '我的'], id='admin'),
+    pytest.param('demoadmin', '集团演示管理员', ['首页', '投诉', '员工', '项目', '我的'], id='admin'),
     pytest.param('13800000001', '王静', ['首页', '轮序', '客户', '员工', '我的'], id='manager-by-phone'),
     pytest.param('manager', '王静', ['首页', '轮序', '客户', '员工', '我的'], id='manager'),
     pytest.param('lina', '李娜', ['首页', '轮序', '客户', '追访', '我的'], id='salesperson'),
