@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db import begin_write
-from models import Complaint, Customer, Photo, Site, Staff, utcnow
+from models import Complaint, Customer, Photo, Site, Staff, Visit, utcnow
 
 from . import audit, contacts, events
 from . import complaint_rules as rules
@@ -47,6 +47,7 @@ def file(session: Session, *, actor: Staff, form: ComplaintForm, now: datetime |
     complaint.request_key = key
     try:
         complaint.customer_id = _customer(session, actor, site, form).id or 0
+        complaint.visit_id = _todays_visit(session, complaint) if complaint.channel == '来访' else None
         session.add(complaint)
         session.flush()
         _attach_photos(session, actor, complaint, form.photo_ids)
@@ -101,6 +102,14 @@ def _checked(session: Session, actor: Staff, site: Site, form: ComplaintForm, no
         acknowledge_due_at=now + to_acknowledge,
         resolve_due_at=now + to_resolve,
     )
+
+
+def _todays_visit(session: Session, complaint: Complaint) -> int | None:
+    """A complaint made in person links to the customer's visit of the last 12 hours, if they signed in."""
+    query = select(Visit.id).where(
+        Visit.customer_id == complaint.customer_id, Visit.arrived_at >= complaint.created_at - timedelta(hours=12)
+    )
+    return session.exec(query.order_by(col(Visit.arrived_at).desc())).first()
 
 
 def _customer(session: Session, actor: Staff, site: Site, form: ComplaintForm) -> Customer:

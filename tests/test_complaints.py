@@ -369,3 +369,16 @@ def test_notes_from_the_manager_or_the_taker_only(session: Session) -> None:
             'file',
             'note',
         ]
+
+
+def test_a_complaint_made_in_person_links_the_visit_of_the_day(session: Session) -> None:
+    from tests.rotation_helpers import arrive, staffed_site
+
+    site, (person,) = staffed_site(session, ['李娜'])
+    result = arrive(site, phone='13800005555')
+    with db.session() as s:
+        now = datetime.now(UTC)
+        base = form(phone='13800005555', surname='', title='')
+        c = complaint_intake.file(s, actor=person, form=base, now=now)
+        call = complaint_intake.file(s, actor=person, form=form(phone='13800005555', channel='来电'), now=now)
+    assert c.visit_id == result.visit_id and call.visit_id is None
