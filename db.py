@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,11 @@ from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / 'migrations'
 _engine: Engine | None = None
+BUSY_TIMEOUT_S = 10
+# A SQLite file has one writer at a time: this process's writers queue here, in order, rather than in SQLite's
+# busy-timeout sleeps (where a waiting writer naps up to 100 ms between looks and can lose every race).
+_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_writers_guard = threading.Lock()
 
 
 def make_engine(url: str) -> Engine:
@@ -37,7 +44,12 @@ def make_engine(url: str) -> Engine:
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, so a writer can take the lock first
     cursor = dbapi_connection.cursor()
-    for pragma in ('journal_mode=WAL', 'synchronous=NORMAL', 'foreign_keys=ON', 'busy_timeout=10000'):
+    for pragma in (
+        'journal_mode=WAL',
+        'synchronous=NORMAL',
+        'foreign_keys=ON',
+        f'busy_timeout={BUSY_TIMEOUT_S * 1000}',
+    ):
         cursor.execute(f'PRAGMA {pragma}')
     cursor.close()
 
@@ -69,8 +81,8 @@ def session(*, write_lock: bool = False) -> Iterator[Session]:
     On PostgreSQL the callers lock the rows they change with SELECT ... FOR UPDATE instead.
     """
     with Session(get_engine(), expire_on_commit=False) as s:
-        if write_lock and get_engine().dialect.name == 'sqlite':
-            s.connection(execution_options={'write_lock': True})
+        if write_lock:
+            begin_write(s)
         yield s
 
 
@@ -86,8 +98,43 @@ def begin_write(session: Session) -> None:
     """Start the transaction as a writer: on SQLite take the write lock now (BEGIN IMMEDIATE), so a transaction
     that reads and then writes never fails at its first write; PostgreSQL's row locks need nothing here."""
     end_read(session)
-    if session.get_bind().dialect.name == 'sqlite':
+    engine = session.get_bind()
+    if engine.dialect.name != 'sqlite' or not isinstance(engine, Engine):
+        return
+    writer = _writer_queue(engine)
+    # bounded: should this thread already write through another session, SQLite's busy timeout decides, as before
+    queued = writer.acquire(timeout=BUSY_TIMEOUT_S)
+    release = release_at_end(session, writer.release if queued else lambda: None)
+    try:
         session.connection(execution_options={'write_lock': True})
+    except BaseException:
+        session.rollback()
+        release()
+        raise
+
+
+def release_at_end(session: Session, release: Callable[[], object]) -> Callable[[], None]:
+    """Call `release` once, when the session's current transaction ends (commit, rollback or close; a savepoint
+    ending inside it does not count). Returns a function that releases now if that has not happened yet."""
+    done = False
+
+    def once() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            release()
+
+    def ended(_session: Session, transaction: Any) -> None:
+        if transaction.parent is None:
+            once()
+
+    event.listen(session, 'after_transaction_end', ended)
+    return once
+
+
+def _writer_queue(engine: Engine) -> threading.RLock:
+    with _writers_guard:
+        return _writers.setdefault(engine, threading.RLock())
 
 
 def alembic_config(url: str) -> Config:

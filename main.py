@@ -14,7 +14,7 @@ import db
 from components import alert, complaint_alert, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
-from pages import ROUTERS
+from pages import ROUTERS, bench_hooks
 from services import i18n, setup
 
 ASSETS = Path(__file__).parent / 'assets'
@@ -57,7 +57,7 @@ def compose(settings: Settings) -> None:
     ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)
     app.add_middleware(session.AuthMiddleware)
     lifespan = app.router.lifespan_context
-    for router in ROUTERS:
+    for router in ROUTERS + ([bench_hooks.router] if bench_hooks.enabled() else []):
         app.include_router(router)
     # include_router wraps the app's lifespan once per call; our routers have none, and main.py runs again for
     # every page test, which would nest the wrappers until Python's recursion limit.

@@ -3,10 +3,17 @@
 Staff phones: protocol-level NiceGUI clients — python-socketio AsyncClient on the websocket of the page each holds
 open, logged in through the /login page itself (driven over its websocket; --browser-login: Chromium fills it).
 Visitors: the POST the public sign-in page's script sends, each from its own phone number and client address
-(X-Forwarded-For, which uvicorn trusts from 127.0.0.1). A side process on the same database ends each reception
---hold seconds after it opened (services.records.save, then services.reception.finish), so salespeople come free
-again, and checks ten times a second that nobody holds two open visits. Generator, side process and server share
-the machine's cores: the CPU each used is reported with the figures.
+(X-Forwarded-For, which uvicorn trusts from 127.0.0.1). The alert is timed from the visitor's POST to the moment the
+assigned salesperson's phone receives the banner naming the visitor over its websocket.
+
+Receptions end the way they do on a real day, through the one app process: the alerted phone taps 我来接待 on its
+banner (over its websocket), and --hold seconds after the alert ends the reception with its own session
+(POST /_bench/finish/<visit>, mounted only for the benchmark: what 保存并结束接待 runs — the record, then the
+end — without driving the record dialog). Earlier versions had a second OS process write the records and end the
+receptions straight into the database file; on SQLite that process and the app then fought for the one write lock
+with busy-timeout sleeps, which no phone ever does. A watcher process still checks, read-only, ten times a second,
+that nobody holds two open visits. Generator, watcher and server share the machine's cores: the CPU each used is
+reported with the figures. --database-url runs it on PostgreSQL (a fresh database, dropped afterwards).
 """
 
 from __future__ import annotations
@@ -19,10 +26,9 @@ import re
 import shutil
 import tempfile
 import time
+import uuid
 from collections import Counter
 from itertools import pairwise
-from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event as MpEvent
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +47,7 @@ from .signin_clients import (
     sign_in,
     surname,
 )
+from .signin_receptions import Receptions, watcher
 
 CLK_TCK = os.sysconf('SC_CLK_TCK')
 Alerts = dict[str, tuple[int, float]]  # visitor's surname → (staff id of the phone that showed it, perf_counter)
@@ -56,6 +63,12 @@ def main(argv: list[str] | None = None) -> None:
         '--hold', type=float, default=1.0, help='seconds a reception lasts (default 1; 0: never ended, visitors queue)'
     )
     parser.add_argument('--browser-login', action='store_true', help='log in with Chromium (slow) instead')
+    parser.add_argument(
+        '--database-url',
+        default='',
+        help='a PostgreSQL server to run on, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/postgres: the '
+        'benchmark makes a fresh database there and drops it afterwards (default: SQLite in a fresh folder)',
+    )
     parser.add_argument('--quick', action='store_true', help='a short try: 20 phones, 10 sign-ins/s for 5 s')
     args = parser.parse_args(argv)
     if args.quick:
@@ -66,9 +79,11 @@ def main(argv: list[str] | None = None) -> None:
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Prepare the data, log everyone in, restart the server clean, then connect the phones and measure."""
     data_dir = Path(tempfile.mkdtemp(prefix='anchang-signin-'))
-    server = KeptServer(data_dir)
+    database_url = fresh_database(args.database_url) if args.database_url else ''
+    env = {'ANCHANG_BENCH_HOOKS': '1'} | ({'ANCHANG_DATABASE_URL': database_url} if database_url else {})
+    server = KeptServer(data_dir, env=env)
     try:
-        prepared = prepare(data_dir, args.clients)
+        prepared = prepare(data_dir, args.clients, database_url=database_url)
         started = time.perf_counter()
         server.start()
         log_in_with = log_in_all_with_chromium if args.browser_login else log_in_all
@@ -80,6 +95,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+        if database_url:
+            drop_database(args.database_url, database_url)
 
 
 async def measure(args: argparse.Namespace, server: KeptServer, prepared: Prepared, cookies: dict[str, str]) -> dict:
@@ -90,6 +107,7 @@ async def measure(args: argparse.Namespace, server: KeptServer, prepared: Prepar
     def on_alert(name: str, staff_id: int, at: float) -> None:
         if name not in alerts:
             alerts[name] = (staff_id, at)
+            receptions.alerted(name, staff_id)
         elif alerts[name][0] != staff_id:
             twice.add(name)
 
@@ -98,6 +116,7 @@ async def measure(args: argparse.Namespace, server: KeptServer, prepared: Prepar
         http_session() as phones_http,
         http_session(timeout=aiohttp.ClientTimeout(total=60)) as visitors_http,
     ):
+        receptions = Receptions(phones, phones_http, server.base_url, args.hold)
         rss_before = rss_mb(server.pid)
         await connect_all(phones, phones_http, server.base_url, args.page)
         await asyncio.sleep(2)
@@ -105,9 +124,10 @@ async def measure(args: argparse.Namespace, server: KeptServer, prepared: Prepar
         print(f'{len(phones)} phones on {args.page}: server RSS {rss_before:.0f} → {rss_after:.0f} MiB')
         acks = asyncio.create_task(ack_loop(phones))
         try:
-            figures = await burst(args, server, prepared, visitors_http, alerts)
+            figures = await burst(args, server, prepared, visitors_http, alerts, receptions)
         finally:
             acks.cancel()
+            await receptions.stop()
             await asyncio.gather(*(phone.close() for phone in phones), return_exceptions=True)
     figures['mem_per_client_kb'] = round((rss_after - rss_before) * 1024 / max(1, len(phones)), 1)
     figures['server_rss_mb'] = round(rss_after, 1)
@@ -140,29 +160,40 @@ async def ack_loop(phones: list[StaffPhone]) -> None:
 
 
 async def burst(
-    args: argparse.Namespace, server: KeptServer, prepared: Prepared, http: aiohttp.ClientSession, alerts: Alerts
+    args: argparse.Namespace,
+    server: KeptServer,
+    prepared: Prepared,
+    http: aiohttp.ClientSession,
+    alerts: Alerts,
+    receptions: Receptions,
 ) -> dict[str, Any]:
     """Offer `rate` sign-ins a second for `seconds` (open loop), wait for the last alerts, audit the database."""
     spawn = multiprocessing.get_context('spawn')
     stop, results = spawn.Event(), spawn.Queue()
-    side = spawn.Process(target=side_process, args=(prepared.database_url, args.hold, stop, results), daemon=True)
-    side.start()
-    cpu = CpuMeter({'server': server.pid, 'generator': os.getpid(), 'side': side.pid or 0})
+    watching = spawn.Process(target=watcher, args=(prepared.database_url, stop, results), daemon=True)
+    watching.start()
+    cpu = CpuMeter({'server': server.pid, 'generator': os.getpid(), 'watcher': watching.pid or 0})
     lag = LagMeter()
+
+    async def visitor(n: int) -> Submitted:
+        sent = await sign_in(http, server.base_url, prepared.token, n)
+        receptions.signed_in(surname(n), sent.result_url)
+        return sent
+
     total, tasks = int(args.rate * args.seconds), []
     start = time.perf_counter()
     for n in range(total):
         delay = start + n / args.rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(sign_in(http, server.base_url, prepared.token, n)))
+        tasks.append(asyncio.create_task(visitor(n)))
     submitted: list[Submitted] = await asyncio.gather(*tasks)
     elapsed = max(s.answered for s in submitted) - start
     await wait_for_alerts(alerts, [s for s in submitted if s.ok], timeout=5.0)
     usage, lag_ms = cpu.percent(), lag.stop()
     stop.set()
-    side_counts = results.get(timeout=60)
-    side.join(timeout=10)
+    watched = results.get(timeout=60)
+    watching.join(timeout=10)
     confirmed = [s for s in submitted if s.ok]
     answers = [(s.answered - s.sent) * 1000 for s in confirmed]
     return {
@@ -173,20 +204,22 @@ async def burst(
         'signins_per_s': round(len(confirmed) / max(elapsed, 1e-9), 1),
         'offered_per_s': args.rate,
         'seconds': args.seconds,
-        **audit(prepared, confirmed, alerts, held_two=side_counts['held_two']),
+        **audit(prepared, confirmed, alerts, held_two=watched['held_two']),
         'answer_p50_ms': percentile(answers, 50),
         'answer_p95_ms': percentile(answers, 95),
         'generator_loop_lag_p99_ms': lag_ms,
         **{f'cpu_{name}_pct': value for name, value in usage.items()},
-        'ended_by_side_process': side_counts['ended'],
-        'not_ended_by_side_process': side_counts['not_ended'],
-        'assigned_by_side_process': side_counts['assigned'],
+        **receptions.figures(),
+        'watcher_looks': watched['looks'],
         'errors': sorted({s.error[:100] for s in submitted if not s.ok})[:5],
         'staff_client': f'python-socketio AsyncClient on the websocket of NiceGUI page {args.page}',
         'login': 'Chromium' if args.browser_login else 'the /login page driven over its websocket',
         'receptions_ended_by': (
-            f'side process: records.save then reception.finish after {args.hold:g} s' if args.hold else 'never'
+            f'the phones, through the app: 我来接待, then after {args.hold:g} s the record and the end'
+            if args.hold
+            else 'never (the phones tap 我来接待)'
         ),
+        'database': 'postgresql' if args.database_url else 'sqlite',
     }
 
 
@@ -251,7 +284,7 @@ def audit(prepared: Prepared, confirmed: list[Submitted], alerts: Alerts, *, hel
 
 def out_of_order(visits: list[Any], order: dict[int, int]) -> int:
     """Visits stamped as assigned before their receiver's previous visit was stamped as ended, taken in the order
-    of the turn ledger (written under the write lock): not two at once — the side process checks that — but
+    of the turn ledger (written under the write lock): not two at once — the watcher checks that — but
     clocks read before the lock was granted."""
     by_staff: dict[int, list[Any]] = {}
     for visit in visits:
@@ -265,60 +298,30 @@ def out_of_order(visits: list[Any], order: dict[int, int]) -> int:
     return clashes
 
 
-def side_process(database_url: str, hold: float, stop: MpEvent, results: Queue) -> None:
-    """Ten times a second: check that nobody holds two open visits (a consistent snapshot of the database), and
-    end each reception `hold` seconds after it was first seen open, as its salesperson would (hold 0: never)."""
-    from sqlalchemy import func
-    from sqlmodel import col, select
+def fresh_database(server_url: str) -> str:
+    """A new, empty database on the PostgreSQL server of `server_url`; its URL."""
+    from sqlalchemy import create_engine, text
 
     import db
-    from models import Staff, Visit
-    from services import events, reception
 
-    db.init_engine(database_url)
-    counts: dict[str, Any] = {'ended': 0, 'not_ended': Counter(), 'assigned': 0, 'held_two': set()}
-    events.visitor_assigned.subscribe(lambda _alert: counts.__setitem__('assigned', counts['assigned'] + 1))
-    seen: dict[int, float] = {}
-    while not stop.wait(0.1):
-        with db.session() as s:
-            open_visits = s.exec(
-                select(Visit.id, Staff)
-                .join(Staff, col(Staff.id) == Visit.assigned_id)
-                .where(col(Visit.status).in_(reception.OPEN))
-            ).all()
-            two = select(Visit.assigned_id).where(col(Visit.status).in_(reception.OPEN))
-            counts['held_two'] |= set(s.exec(two.group_by(col(Visit.assigned_id)).having(func.count() > 1)).all())
-        now = time.monotonic()
-        for visit_id, staff in open_visits:
-            if hold and now - seen.setdefault(visit_id or 0, now) >= hold:
-                problem = end_reception(staff, visit_id or 0)
-                counts['ended'] += not problem
-                counts['not_ended'][problem] += bool(problem)
-                if problem:
-                    seen[visit_id or 0] = now  # try again a while later, as a person would
-    counts['held_two'] = len(counts['held_two'])
-    counts['not_ended'] = {k: v for k, v in counts['not_ended'].items() if k}
-    results.put(counts)
+    name = f'anchang_bench_{uuid.uuid4().hex[:10]}'
+    admin = create_engine(db.make_engine(server_url).url, isolation_level='AUTOCOMMIT')
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE {name}'))
+    admin.dispose()
+    return admin.url.set(database=name).render_as_string(hide_password=False)
 
 
-def end_reception(staff: Any, visit_id: int) -> str:
-    """What the salesperson does: fill in the reception record (grade C, the rest as prefilled), then 结束接待.
-    Returns '' or why it could not be ended."""
+def drop_database(server_url: str, database_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
     import db
-    from services import reception, records
 
-    try:
-        # the write lock first: records.save reads before it writes, and a deferred transaction whose snapshot is
-        # stale by then fails at once with "database is locked" (busy_timeout does not apply) — see the report
-        with db.session(write_lock=True) as s:
-            form = records.prefill(s, actor=staff, visit_id=visit_id)
-            form.grade = 'C'
-            records.save(s, actor=staff, visit_id=visit_id, form=form)
-        with db.session() as s:
-            reception.finish(s, actor=staff, visit_id=visit_id)
-    except Exception as e:  # counted and reported: the burst goes on
-        return f'{type(e).__name__}: {getattr(e, "orig", e)}'[:100]
-    return ''
+    name = db.make_engine(database_url).url.database
+    admin = create_engine(db.make_engine(server_url).url, isolation_level='AUTOCOMMIT')
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))
+    admin.dispose()
 
 
 class LagMeter:

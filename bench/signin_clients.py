@@ -16,7 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 QUERY = re.compile(r"""['"]client_id['"]: ['"]([0-9a-f-]+)['"], ['"]next_message_id['"]: (\d+)""")
 CUSTOMER = re.compile(r'(Q[a-z]+)(?:先生|女士)（')
 ALPHABET = 'abcdefghijklmnopqrstuvwxyz'
+GREET = '我来接待'  # the alert banner's button
 
 
 class KeptServer(AppServer):
@@ -70,9 +71,10 @@ class Prepared:
     staff: list[tuple[int, str]]  # (id, username)
 
 
-def prepare(data_dir: Path, salespeople: int) -> Prepared:
-    """main.py --no-serve (schema, first site), then `salespeople` accounts checked in, through the app's services."""
-    env = child_env(data_dir, free_port())
+def prepare(data_dir: Path, salespeople: int, *, database_url: str = '') -> Prepared:
+    """main.py --no-serve (schema, first site), then `salespeople` accounts checked in, through the app's services;
+    on `database_url` if given, else on SQLite in the data folder."""
+    env = child_env(data_dir, free_port(), {'ANCHANG_DATABASE_URL': database_url} if database_url else None)
     subprocess.run(
         [sys.executable, str(ROOT / 'main.py'), '--no-serve'], cwd=data_dir, env=env, check=True, capture_output=True
     )
@@ -241,13 +243,15 @@ class Page:
 
 @dataclass
 class StaffPhone:
-    """One logged-in salesperson's page, held open over NiceGUI's websocket; notes each visitor alert it gets."""
+    """One logged-in salesperson's page, held open over NiceGUI's websocket; notes each visitor alert it gets and
+    can tap its 我来接待 button."""
 
     staff_id: int
     cookie: str
     on_alert: Callable[[str, int, float], None]  # (customer surname, staff id, perf_counter)
     page: Page | None = None
     next_message_id: int = 0
+    buttons: dict[str, str] = field(default_factory=dict)  # customer surname → their banner's 我来接待 button
 
     async def open(self, http: aiohttp.ClientSession, base_url: str, path: str) -> None:
         """GET the page with the session cookie, then connect its socket."""
@@ -262,6 +266,14 @@ class StaffPhone:
         if self.page is not None and self.page.sio.connected:
             await self.page.sio.emit('ack', {'client_id': self.page.client_id, 'next_message_id': self.next_message_id})
 
+    async def greet(self, customer: str) -> bool:
+        """Tap 我来接待 on this customer's alert banner, as the salesperson does; False if there is none."""
+        button = self.buttons.pop(customer, None)
+        if self.page is None or button is None or button not in self.page.elements:
+            return False
+        await self.page.send(button, 'click')
+        return True
+
     async def close(self) -> None:
         if self.page is not None:
             await self.page.sio.disconnect()
@@ -269,10 +281,31 @@ class StaffPhone:
     def _update(self, data: dict[str, Any]) -> None:
         now = time.perf_counter()
         self._count(data)
-        for element in data.values():
+        if self.page is None:
+            return
+        elements = self.page.elements
+        for element_id, element in data.items():
+            if isinstance(element, dict):
+                elements[element_id] = element
+            elif element is None:
+                elements.pop(element_id, None)
+        for element_id, element in data.items():
             text = element.get('text') if isinstance(element, dict) else None
             if text and (found := CUSTOMER.match(text)):
                 self.on_alert(found.group(1), self.staff_id, now)
+                self._note_button(found.group(1), element_id)
+
+    def _note_button(self, customer: str, label_id: str) -> None:
+        """The 我来接待 button beside the label naming the customer (both children of the banner)."""
+        assert self.page is not None
+        key = int(label_id)
+        for element in self.page.elements.values():
+            if key in element.get('children', ()):
+                for child in element['children']:
+                    found = self.page.elements.get(str(child), {})
+                    if found.get('tag') == 'q-btn' and found.get('props', {}).get('label') == GREET:
+                        self.buttons[customer] = str(child)
+                return
 
     def _other(self, _event: str, data: Any = None) -> None:
         self._count(data)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+import db
 from models import (
     Customer,
     ReceptionRecord,
@@ -104,7 +105,8 @@ def set_state(
 
 def acknowledge(session: Session, *, actor: Staff, visit_id: int, now: datetime | None = None) -> Visit:
     """The salesperson has seen the alert and goes to greet: time-to-greet stops."""
-    visit = _own_visit(session, actor, visit_id)
+    db.begin_write(session)  # it reads, then writes: on SQLite a stale read could not write (busy, at once)
+    visit = _own_visit(session, actor, visit_id, for_update=True)
     if visit.status == VisitStatus.ASSIGNED:
         visit.status, visit.acknowledged_at = VisitStatus.RECEIVING, now or utcnow()
         session.commit()
@@ -209,7 +211,7 @@ def _alerts(session: Session, visit: Visit, customer: Customer) -> list[VisitorA
 
 
 def _commit(session: Session, day: Roster, now: datetime, alerts: list[VisitorAlert]) -> None:
-    roster.save(day, now)
+    roster.save(session, day, now)
     session.commit()
     emit_rotation(day.site.id or 0, alerts)
 
@@ -235,9 +237,9 @@ def _target(session: Session, actor: Staff, staff_id: int | None) -> Staff:
     return target
 
 
-def _own_visit(session: Session, actor: Staff, visit_id: int) -> Visit:
+def _own_visit(session: Session, actor: Staff, visit_id: int, *, for_update: bool = False) -> Visit:
     """A visit the actor received (or shadows), or any visit of their site for a manager."""
-    visit = session.get(Visit, visit_id)
+    visit = session.get(Visit, visit_id, with_for_update=for_update, populate_existing=for_update)
     if visit is None or not authz.allowed(actor, site_id=visit.site_id):
         raise NotFound()
     if actor.id not in (visit.assigned_id, visit.shadow_id) and actor.role == Role.SALESPERSON:

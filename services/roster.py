@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event
+from sqlalchemy import Row, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 import db
@@ -27,12 +28,22 @@ HOLD_OUT_CHECKS: list[HoldOutCheck] = []
 
 
 @dataclass
+class Entry:
+    """A roster entry as stored when loaded: save() writes back only what the rules changed."""
+
+    id: int
+    position: int
+    state: str
+    kept_turns: int
+
+
+@dataclass
 class Roster:
-    """The day's entries, their seats for the rules, and first-month trainees (id → mentor id)."""
+    """The day's entries (staff id → entry), their seats for the rules, and first-month trainees (id → mentor id)."""
 
     site: Site
     day: date
-    entries: dict[int, RosterEntry]
+    entries: dict[int, Entry]
     seats: list[Seat]
     trainees: dict[int, int]
 
@@ -51,13 +62,14 @@ def lock_site(session: Session, site_id: int) -> Site:
     db.end_read(session)
     queue = _site_queue(site_id)
     queue.acquire()
-    event.listen(session, 'after_transaction_end', lambda *_: queue.release(), once=True)
+    release = db.release_at_end(session, queue.release)
     try:
         db.begin_write(session)
         query = select(Site).where(Site.id == site_id).with_for_update()
         site = session.exec(query.execution_options(populate_existing=True)).one_or_none()
     except BaseException:
-        session.rollback()  # ends the transaction, which releases the queue
+        session.rollback()
+        release()
         raise
     if site is None:
         raise NotFound()
@@ -72,44 +84,49 @@ def _site_queue(site_id: int) -> threading.RLock:
 def load(session: Session, site: Site, now: datetime) -> Roster:
     """Today's roster of the site, as seats the rules can work on."""
     day = local_day(site, now)
-    entries = {
-        e.staff_id: e
-        for e in session.exec(
-            select(RosterEntry)
-            .where(RosterEntry.site_id == site.id, RosterEntry.day == day)
-            .execution_options(populate_existing=True)
+    # plain columns, one query: whole ORM objects for every seat cost a burst of sign-ins dearly
+    query = (
+        select_columns(
+            col(RosterEntry.id),
+            col(RosterEntry.staff_id),
+            col(RosterEntry.position),
+            col(RosterEntry.state),
+            col(RosterEntry.kept_turns),
+            col(Staff.joined_on),
+            col(Staff.mentor_id),
+            col(Staff.active),
         )
-    }
-    # only the columns the rules need: whole Staff objects for every seat cost a burst of sign-ins dearly
-    query = select(col(Staff.id), col(Staff.joined_on), col(Staff.mentor_id), col(Staff.active)).where(
-        col(Staff.id).in_(entries)
+        .join(Staff, col(Staff.id) == RosterEntry.staff_id)
+        .where(col(RosterEntry.site_id) == site.id, col(RosterEntry.day) == day)
     )
-    staff = {staff_id: (joined_on, mentor_id, active) for staff_id, joined_on, mentor_id, active in session.exec(query)}
-    trainees = {i: mentor or 0 for i, (joined, mentor, _) in staff.items() if i is not None and first_month(joined)}
-    held = held_out(session, site, set(entries) - set(trainees), now)
+    rows: list[Row] = list(session.execute(query).all())
+    entries = {row[1]: Entry(row[0] or 0, row[2], row[3], row[4]) for row in rows}
+    trainees = {row[1]: row[6] or 0 for row in rows if first_month(row[5])}
+    out = set(trainees) | held_out(session, site, set(entries) - set(trainees), now)
     seats = [
-        Seat(
-            e.staff_id,
-            e.position,
-            StaffState(e.state),
-            kept_turns=e.kept_turns,
-            eligible=e.staff_id not in trainees and e.staff_id not in held and staff[e.staff_id][2],
-        )
-        for e in entries.values()
+        Seat(staff_id, position, StaffState(state), kept_turns=kept, eligible=staff_id not in out and active)
+        for _, staff_id, position, state, kept, _, _, active in rows
     ]
     return Roster(site, day, entries, seats, trainees)
 
 
-def save(roster: Roster, now: datetime) -> None:
-    """Copy the seats back to the entries; a changed state restarts its clock."""
+def save(session: Session, roster: Roster, now: datetime) -> None:
+    """Write back the seats the rules changed (most do not move); a changed state restarts its clock."""
+    changes = []
     for seat in roster.seats:
         entry = roster.entries[seat.staff_id]
+        change: dict[str, object] = {}
         if entry.state != seat.state:
-            entry.state, entry.state_since = seat.state, now
-        if entry.position != seat.position:  # most seats do not move: touching them all costs a burst dearly
-            entry.position = seat.position
+            change.update(state=str(seat.state), state_since=now)
+        if entry.position != seat.position:
+            change['position'] = seat.position
         if entry.kept_turns != seat.kept_turns:
-            entry.kept_turns = seat.kept_turns
+            change['kept_turns'] = seat.kept_turns
+        if change:
+            changes.append({'id': entry.id, **change})
+            entry.state, entry.position, entry.kept_turns = seat.state, seat.position, seat.kept_turns
+    for change in changes:  # one statement each: an executemany would need the same columns in every row
+        session.execute(update(RosterEntry).where(col(RosterEntry.id) == change.pop('id')).values(**change))
 
 
 def held_out(session: Session, site: Site, staff_ids: set[int], now: datetime) -> set[int]:
@@ -161,7 +178,8 @@ def add_seat(session: Session, roster: Roster, staff: Staff, now: datetime) -> R
         checked_in_at=now,
     )
     session.add(entry)
-    roster.entries[entry.staff_id] = entry
+    session.flush()  # its id, for save()
+    roster.entries[entry.staff_id] = Entry(entry.id or 0, back, StaffState.AVAILABLE, 0)
     first_month = in_first_month(staff)
     if first_month:
         roster.trainees[entry.staff_id] = staff.mentor_id or 0

@@ -74,7 +74,7 @@ def sign_in(
     visit, customer = _record(session, site, cleaned, source, request_key, registered_by, now)
     day = roster.load(session, site, now)
     alerts = reception.route(session, day, visit, customer, now)
-    roster.save(day, now)
+    roster.save(session, day, now)
     session.commit()
     emit_rotation(site_id, alerts)
     return _result(session, visit, duplicate=False)

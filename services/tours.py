@@ -169,7 +169,7 @@ def start(
     if stops:
         session.add(TourStopVisit(tour_id=tour.id or 0, stop_id=stops[0].id, name=stops[0].name, arrived_at=now))
     _set_seat(day, actor.id or 0, StaffState.TOURING)
-    roster.save(day, now)
+    roster.save(session, day, now)
     session.commit()
     emit_rotation(visit.site_id, [])
     return tour
@@ -301,7 +301,7 @@ def _back_to_receiving(session: Session, tour: Tour, now: datetime) -> None:
     day = roster.load(session, roster.lock_site(session, tour.site_id), now)
     if tour.staff_id in day.entries:
         _set_seat(day, tour.staff_id, StaffState.RECEIVING)
-        roster.save(day, now)
+        roster.save(session, day, now)
     session.commit()
     emit_rotation(tour.site_id, [])
 
