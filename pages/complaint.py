@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from nicegui import APIRouter, ui
+from nicegui import APIRouter, run, ui
 
 import config
 import db
@@ -26,19 +26,14 @@ SATISFACTION = {5: '非常满意', 4: '满意', 3: '一般', 2: '不满意', 1: 
 
 
 @router.page('/complaints/{complaint_id}')
-def complaint_page(complaint_id: int) -> None:
+async def complaint_page(complaint_id: int) -> None:
     me = guard()
     if me is None:
         return
     with frame('投诉详情', me, active='/complaints'):
         ui.link(t('← 返回投诉'), '/complaints').classes('text-teal-800')
-        try:
-            load(me, complaint_id)
-        except DomainError as e:
-            ui.label(e.translated()).classes('ac-muted')
-            return
         body = ui.refreshable(complaint_body)
-        body(me, complaint_id)
+        await body(me, complaint_id)
 
         def changed(site_id: int) -> None:
             body.refresh()
@@ -52,11 +47,13 @@ def load(me: Staff, complaint_id: int) -> ComplaintView:
         return complaint_lists.detail(s, actor=me, complaint_id=complaint_id)
 
 
-def complaint_body(me: Staff, complaint_id: int) -> None:
+async def complaint_body(me: Staff, complaint_id: int) -> None:
     try:
-        view = load(me, complaint_id)
+        view = await run.io_bound(load, me, complaint_id)
     except DomainError as e:
         ui.label(e.translated()).classes('ac-muted')
+        return
+    if view is None:  # the app is shutting down
         return
     header(view)
     next_step_buttons(me, view)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
-from nicegui import APIRouter, ui
+from nicegui import APIRouter, run, ui
 
 import db
 from components.complaint_widgets import complaint_row
@@ -22,7 +23,7 @@ TICK_SECONDS = 30.0  # the countdowns move on without any change
 
 
 @router.page('/complaints')
-def complaints_page() -> None:
+async def complaints_page() -> None:
     me = guard()
     if me is None:
         return
@@ -34,25 +35,24 @@ def complaints_page() -> None:
         zone = _zone(me)
         manager = me.role in (Role.MANAGER, Role.ADMIN)
         lists = ui.refreshable(complaint_lists_view)
-        lists(me, zone)
+        await lists(me, zone)
         if manager and me.role == Role.MANAGER:
             deadlines_button(me)
 
         async def changed(site_id: int) -> None:
             if me.role == Role.ADMIN or site_id == me.site_id:
-                lists.refresh()
+                await lists.refresh()
 
         events.complaint_changed.subscribe(changed)
         ui.timer(TICK_SECONDS, lists.refresh)
 
 
-def complaint_lists_view(me: Staff, zone: str) -> None:
-    now = utcnow()
-    with db.session() as s:
-        manager = me.role in (Role.MANAGER, Role.ADMIN)
-        waiting = complaint_lists.open_complaints(s, actor=me, now=now) if manager else []
-        months = complaint_lists.by_month(s, actor=me, now=now) if me.role == Role.MANAGER else []
-        mine = complaint_lists.taken_by_me(s, actor=me, now=now) if me.site_id is not None else []
+async def complaint_lists_view(me: Staff, zone: str) -> None:
+    now, manager = utcnow(), me.role in (Role.MANAGER, Role.ADMIN)
+    read = await run.io_bound(_read, me, now)
+    if read is None:  # the app is shutting down
+        return
+    waiting, months, mine = read
     if manager:
         late = sum(r.clock.overdue for r in waiting)
         with ui.row().classes('w-full items-baseline justify-between'):
@@ -69,12 +69,22 @@ def complaint_lists_view(me: Staff, zone: str) -> None:
         my_list(mine, now, zone)
 
 
-def my_list(rows: list[ComplaintRow], now: object, zone: str) -> None:
+def _read(me: Staff, now: datetime) -> tuple[list[ComplaintRow], list[tuple[str, Counter[str]]], list[ComplaintRow]]:
+    """The open ones (managers), the months (the site's manager) and mine (staff of a site), in one session."""
+    with db.session() as s:
+        manager = me.role in (Role.MANAGER, Role.ADMIN)
+        waiting = complaint_lists.open_complaints(s, actor=me, now=now) if manager else []
+        months = complaint_lists.by_month(s, actor=me, now=now) if me.role == Role.MANAGER else []
+        mine = complaint_lists.taken_by_me(s, actor=me, now=now) if me.site_id is not None else []
+    return waiting, months, mine
+
+
+def my_list(rows: list[ComplaintRow], now: datetime, zone: str) -> None:
     ui.label(t('我登记的投诉')).classes('text-base font-semibold mt-2')
     if not rows:
         ui.label(t('还没有登记过投诉')).classes('ac-muted')
     for row in rows:
-        complaint_row(row, now, zone)  # type: ignore[arg-type]
+        complaint_row(row, now, zone)
 
 
 def month_table(months: list[tuple[str, Counter[str]]]) -> None:
