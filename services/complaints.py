@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from db import begin_write
 from models import Complaint, ComplaintStep, ContactKind, Customer, Photo, Site, Staff, utcnow
 
 from . import audit, authz, contacts, events, ownership
@@ -93,7 +94,7 @@ def reassign_customer(
     why = clean_text(reason, field='reason', max_length=200, required=True)
     now = now or utcnow()
     record_step(session, complaint, actor, 'reassign', complaint.status, f'{owner.name if owner else ""}：{why}', now)
-    return ownership.transfer(  # commits the step with the ownership change
+    customer = ownership.transfer(  # commits the step with the ownership change
         session,
         actor=actor,
         customer_id=complaint.customer_id,
@@ -101,6 +102,8 @@ def reassign_customer(
         reason=f'投诉 #{complaint.id}：{why}',
         now=now,
     )
+    events.emit(events.complaint_changed, complaint.site_id)
+    return customer
 
 
 def add_photo(session: Session, *, actor: Staff, complaint_id: int, data: bytes, root: Path) -> Photo:
@@ -116,8 +119,6 @@ def add_photo(session: Session, *, actor: Staff, complaint_id: int, data: bytes,
 
 def locked(session: Session, actor: Staff, complaint_id: int) -> Complaint:
     """The complaint, write-locked (SQLite BEGIN IMMEDIATE, PostgreSQL FOR UPDATE), if the actor may see it."""
-    from db import begin_write
-
     begin_write(session)
     complaint = session.exec(select(Complaint).where(Complaint.id == complaint_id).with_for_update()).first()
     if complaint is None or not visible_to(actor, complaint):
