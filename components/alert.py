@@ -41,22 +41,27 @@ UNLOCK = """<script>document.addEventListener('pointerdown', () => { try {
 def install_visitor_alert(me: Staff) -> None:
     """Show this phone's pending visitor alerts now, and every new one the moment it is assigned."""
     ui.add_head_html(UNLOCK)
-
-    @ui.refreshable  # one per phone: a refresh here redraws only this phone's banners
-    def banners() -> None:
-        with db.session() as s:
-            alerts = reception.pending_alerts(s, actor=me)
-        for alert in alerts:
-            banner(me, alert, on_done=banners.refresh)
-
     client = ui.context.client
+    shown: dict[int, ui.element] = {}  # visit id → its banner on this phone
 
-    def on_alert(_: VisitorAlert) -> None:
-        banners.refresh()
+    def show(alert: VisitorAlert) -> None:
+        if alert.visit_id not in shown:
+            with area:
+                shown[alert.visit_id] = banner(me, alert, on_done=lambda: hide(alert.visit_id))
+
+    def hide(visit_id: int) -> None:
+        if (element := shown.pop(visit_id, None)) is not None:
+            element.delete()
+
+    def on_alert(alert: VisitorAlert) -> None:
+        show(alert)  # drawn from the alert itself: no database read on the event loop while a crowd signs in
         client.run_javascript(CHIME)
 
-    with ui.element('div').classes('ac-alerts fixed top-0 left-0 right-0 z-[5000]'):
-        banners()
+    with db.session() as s:
+        pending = reception.pending_alerts(s, actor=me)
+    area = ui.element('div').classes('ac-alerts fixed top-0 left-0 right-0 z-[5000]')
+    for alert in pending:
+        show(alert)
     phones = _phones.setdefault(me.id or 0, [])
     phones.append(on_alert)
     client.on_delete(lambda: phones.remove(on_alert))
@@ -76,8 +81,12 @@ def _dispatch(alert: VisitorAlert) -> None:
         notify(alert)
 
 
-def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> None:
-    with ui.column().classes('w-full bg-orange-600 text-white p-4 gap-2 shadow-xl').mark(f'alert-{alert.visit_id}'):
+def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> ui.column:
+    with (
+        ui.column()
+        .classes('w-full bg-orange-600 text-white p-4 gap-2 shadow-xl')
+        .mark(f'alert-{alert.visit_id}') as box
+    ):
         ui.label(t('跟随师傅接待') if alert.shadow else t('请接待客户')).classes('text-base opacity-90')
         ui.label(t('{name}（{n} 人）', name=alert.customer, n=alert.party_size)).classes('text-3xl font-bold')
         detail = [t('老客户') if alert.returning else t('新客户')]
@@ -87,6 +96,7 @@ def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> 
         ui.button(t('我来接待'), on_click=lambda: acknowledge(me, alert, on_done)).props(
             'unelevated color=white text-color=orange-10 size=lg'
         ).classes('w-full ac-big-btn font-bold')
+    return box
 
 
 async def acknowledge(me: Staff, alert: VisitorAlert, on_done: Callable[[], object]) -> None:

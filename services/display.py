@@ -95,7 +95,12 @@ def tv_token(site: Site, *, secret: str, now: datetime | None = None) -> str:
 def site_for_signin(session: Session, token: str, *, secret: str, now: datetime | None = None) -> Site:
     """The site a scanned sign-in token belongs to; InvalidToken / ExpiredToken otherwise."""
     claims = qr.verify_token(secret, token, now=now or utcnow())
-    site = session.exec(select(Site).where(Site.code == claims.site_code)).first()
+    return site_by_code(session, claims.site_code)
+
+
+def site_by_code(session: Session, code: str) -> Site:
+    """The active site a verified sign-in token names; InvalidToken if it is gone or closed."""
+    site = session.exec(select(Site).where(Site.code == code)).first()
     if site is None or not site.active:
         raise qr.InvalidToken()
     return site

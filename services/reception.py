@@ -221,11 +221,9 @@ def _seat(day: Roster, staff_id: int) -> rotation.Seat:
 
 
 def _open_visits(session: Session, staff_id: int, day: Roster) -> bool:
-    for column in (Visit.assigned_id, Visit.shadow_id):
-        query = select(Visit.id).where(column == staff_id, Visit.day == day.day, col(Visit.status).in_(OPEN))
-        if session.exec(query).first() is not None:
-            return True
-    return False
+    mine = (Visit.assigned_id == staff_id) | (Visit.shadow_id == staff_id)
+    query = select(Visit.id).where(mine, Visit.day == day.day, col(Visit.status).in_(OPEN))
+    return session.exec(query).first() is not None
 
 
 def _target(session: Session, actor: Staff, staff_id: int | None) -> Staff:

@@ -125,8 +125,9 @@ def save(session: Session, roster: Roster, now: datetime) -> None:
         if change:
             changes.append({'id': entry.id, **change})
             entry.state, entry.position, entry.kept_turns = seat.state, seat.position, seat.kept_turns
+    table = RosterEntry.__table__  # type: ignore[attr-defined]  # plain SQL: the ORM's bulk update costs more
     for change in changes:  # one statement each: an executemany would need the same columns in every row
-        session.execute(update(RosterEntry).where(col(RosterEntry.id) == change.pop('id')).values(**change))
+        session.execute(update(table).where(table.c.id == change.pop('id')).values(**change))
 
 
 def held_out(session: Session, site: Site, staff_ids: set[int], now: datetime) -> set[int]:

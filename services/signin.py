@@ -12,7 +12,7 @@ from models import Customer, Site, Staff, Visit, VisitStatus, utcnow
 
 from . import calls, ratelimit, reception, roster, sites
 from .errors import DomainError, NotFound, ValidationError
-from .events import emit_rotation
+from .events import VisitorAlert, emit_rotation
 from .validation import clean_text, normalise_phone
 
 TITLES = ('先生', '女士')
@@ -48,6 +48,17 @@ class SignInResult:
     duplicate: bool
 
 
+@dataclass(frozen=True)
+class SignInRequest:
+    """One submitted form and where it came from (a request key makes a repeated submit find the first)."""
+
+    form: SignInForm
+    source: str
+    client: str
+    request_key: str | None = None
+    registered_by: Staff | None = None
+
+
 def sign_in(
     session: Session,
     *,
@@ -60,24 +71,53 @@ def sign_in(
     now: datetime | None = None,
 ) -> SignInResult:
     """Record a visit and route it; a repeated submit returns the first visit instead of making a second."""
-    now = now or utcnow()
+    request = SignInRequest(form, source, client, request_key, registered_by)
+    outcome = sign_in_group(session, site_id=site_id, requests=[request], now=now)[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+def sign_in_group(
+    session: Session, *, site_id: int, requests: list[SignInRequest], now: datetime | None = None
+) -> list[SignInResult | DomainError]:
+    """Sign-ins that arrived together, in order, in one transaction (group commit): one lock, one roster read and
+    one commit for them all. Each has its own outcome; a refused one (a bad field, too many tries) stops no other."""
     site = session.get(Site, site_id)
     if site is None or not site.active:
         raise NotFound()
-    cleaned = validate(form, site)
     site = roster.lock_site(session, site_id)
-    existing = _duplicate(session, site, cleaned, request_key, now)
+    day: roster.Roster | None = None  # read once, when the first new visit is routed
+    alerts: list[VisitorAlert] = []
+    outcomes: list[tuple[Visit, bool] | DomainError] = []
+    for request in requests:
+        at = now or utcnow()
+        try:
+            visit, customer = _admit(session, site, request, at)
+        except DomainError as e:
+            outcomes.append(e)
+            continue
+        if customer is not None:
+            day = day or roster.load(session, site, at)
+            alerts += reception.route(session, day, visit, customer, at)
+        outcomes.append((visit, customer is None))
+    if day is not None:
+        roster.save(session, day, now or utcnow())
+    session.commit()  # only now may any visitor be told: a crash before this loses what nobody was promised
+    if day is not None:
+        emit_rotation(site_id, alerts)
+    return [o if isinstance(o, DomainError) else _result(session, o[0], duplicate=o[1]) for o in outcomes]
+
+
+def _admit(session: Session, site: Site, request: SignInRequest, now: datetime) -> tuple[Visit, Customer | None]:
+    """The new visit and its customer, or (customer None) the visit this form already made; DomainError if refused."""
+    form = validate(request.form, site)
+    existing = _duplicate(session, site, form, request.request_key, now)
     if existing is not None:
-        session.rollback()
-        return _result(session, existing, duplicate=True)
-    _limit(session, client, cleaned.phone, now, registered_by is not None)
-    visit, customer = _record(session, site, cleaned, source, request_key, registered_by, now)
-    day = roster.load(session, site, now)
-    alerts = reception.route(session, day, visit, customer, now)
-    roster.save(session, day, now)
-    session.commit()
-    emit_rotation(site_id, alerts)
-    return _result(session, visit, duplicate=False)
+        return existing, None
+    if request.registered_by is None and not _allowed(session, request.client, form.phone, now):
+        raise DomainError('提交太频繁，请稍后再试，或请现场工作人员帮您登记')  # the counts stand all the same
+    return _record(session, site, form, request.source, request.request_key, request.registered_by, now)
 
 
 def validate(form: SignInForm, site: Site) -> SignInForm:
@@ -136,14 +176,12 @@ def _duplicate(session: Session, site: Site, form: SignInForm, request_key: str 
     return session.exec(query).first()
 
 
-def _limit(session: Session, client: str, phone: str, now: datetime, by_staff: bool) -> None:
-    if by_staff:
-        return
-    ok_client = ratelimit.allow(session, f'signin:client:{client}', limit=PER_CLIENT, window=RATE_WINDOW, now=now)
-    ok_phone = ratelimit.allow(session, f'signin:phone:{phone}', limit=PER_PHONE, window=RATE_WINDOW, now=now)
-    if not (ok_client and ok_phone):
-        session.commit()  # the count stands even though the sign-in is refused
-        raise DomainError('提交太频繁，请稍后再试，或请现场工作人员帮您登记')
+def _allowed(session: Session, client: str, phone: str, now: datetime) -> bool:
+    keys = f'signin:client:{client}', f'signin:phone:{phone}'
+    ratelimit.preload(session, keys)
+    ok_client = ratelimit.allow(session, keys[0], limit=PER_CLIENT, window=RATE_WINDOW, now=now)
+    ok_phone = ratelimit.allow(session, keys[1], limit=PER_PHONE, window=RATE_WINDOW, now=now)
+    return ok_client and ok_phone
 
 
 def _record(
