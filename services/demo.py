@@ -51,7 +51,7 @@ def demo_morning(session: Session, *, site_id: int, now: datetime | None = None)
             people,
         )
     reception.set_state(session, actor=people[3], state=StaffState.AVAILABLE, now=next(clock))
-    _follow_ups_due(session, site_id)
+    _follow_ups_due(session, site_id, _site_today(session, site_id, now))
 
 
 def _clock(session: Session, site_id: int, now: datetime, *, steps: int) -> Iterator[datetime]:
@@ -98,7 +98,7 @@ OBJECTIONS = [['价格高'], ['交通', '配套'], ['户型'], [], ['交房时�
 
 def _tour_and_record(session: Session, receiver: Staff, visit_id: int, n: int, clock: Iterator[datetime]) -> None:
     """A finished tour for the first visitors, then the reception record that ends the reception."""
-    grade, today = GRADES[n % len(GRADES)], date.today()
+    grade, today = GRADES[n % len(GRADES)], _site_today(session, receiver.site_id or 0, utcnow())
     if n < 2:
         tour = tours.start(session, actor=receiver, visit_id=visit_id, checklist={'车辆': True}, now=next(clock))
         for stop in tours.route(session, actor=receiver)[1:3]:
@@ -116,9 +116,16 @@ def _calls(session: Session, people: list[Staff]) -> None:
     calls.log_call(session, actor=people[1], form=calls.CallForm('13911110099', '孙', '先生', '网络', '有没有两房'))
 
 
-def _follow_ups_due(session: Session, site_id: int) -> None:
+def _follow_ups_due(session: Session, site_id: int, today: date) -> None:
     """The morning's follow-ups moved to today or earlier: some due, some overdue, as on any real site."""
     query = select(FollowUp).where(FollowUp.site_id == site_id).order_by(col(FollowUp.id))
     for n, task in enumerate(session.exec(query)):
-        task.due_on = date.today() - timedelta(days=n % 3)
+        task.due_on = today - timedelta(days=n % 3)
     session.commit()
+
+
+def _site_today(session: Session, site_id: int, now: datetime) -> date:
+    """The demo's dates are the site's, not the machine's (a server in UTC just after midnight in Shanghai)."""
+    site = session.get(Site, site_id)
+    assert site is not None
+    return roster.local_day(site, now)
