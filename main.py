@@ -11,7 +11,7 @@ from nicegui import app, ui
 
 import config
 import db
-from components import alert, complaint_alert, session
+from components import alert, complaint_alert, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS, bench_hooks
@@ -51,6 +51,7 @@ def compose(settings: Settings) -> None:
     i18n.configure(default=settings.language, resolver=session.language)
     session.configure(session_hours=settings.session_hours)
     alert.install_dispatcher()
+    live_board.install()
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
     mount_pwa_routes(ASSETS)
     add_pwa_head()

@@ -95,16 +95,21 @@ def waiting(board: Board, *, big: bool) -> None:
             ).classes('text-3xl' if big else 'text-sm')
 
 
-def row_view(row: BoardRow, *, number: int | None, me: int | None, big: bool) -> None:
-    """One salesperson: place, name, state and since when, today's receptions, and flags."""
+def row_view(
+    row: BoardRow, *, number: int | None, me: int | None, big: bool, counted: bool | None = None
+) -> tuple[ui.card, ui.label]:
+    """One salesperson: place, name, state and since when, today's receptions, and flags; returns the card and its
+    "since" label. `counted` (a live board): the place comes from a CSS counter, so when one person goes to the
+    back no other row changes."""
     highlight = ' ring-4 ring-green-600' if row.up_next else ''
     mine = ' bg-teal-50' if row.staff_id == me else ''
     with (
-        ui.card().classes('w-full' + highlight + mine).mark(f'board-row-{row.staff_id}'),
+        ui.card().classes('w-full' + highlight + mine).mark(f'board-row-{row.staff_id}') as card,
         ui.row().classes('w-full items-center no-wrap gap-3'),
     ):
-        ui.label(str(number) if number else '·').classes(
-            'font-bold text-center ' + ('text-5xl w-20' if big else 'text-xl w-8')
+        place = ('' if counted else '·') if counted is not None else (str(number) if number else '·')
+        ui.label(place).classes(
+            'font-bold text-center ' + ('text-5xl w-20' if big else 'text-xl w-8') + (' ac-place' if counted else '')
         )
         with ui.column().classes('gap-0 min-w-0 flex-1'):
             with ui.row().classes('items-center gap-2 no-wrap'):
@@ -116,7 +121,8 @@ def row_view(row: BoardRow, *, number: int | None, me: int | None, big: bool) ->
             ui.badge(t(STATE_LABELS[StaffState(row.state)]), color=STATE_COLORS[StaffState(row.state)]).classes(
                 'text-3xl px-4 py-2' if big else 'text-sm px-2 py-1'
             ).mark(f'state-{row.staff_id}')
-            ui.label(minutes_since(row.since)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+            since = ui.label(minutes_since(row.since)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+    return card, since
 
 
 def flags(row: BoardRow) -> list[tuple[str, str]]:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from nicegui import APIRouter, background_tasks, run, ui
 
 import db
 from components import live_board
-from components.board import STATE_LABELS, board_view, minutes_since
+from components.board import STATE_LABELS, minutes_since
 from components.frame import frame, page_dialog
+from components.live_board import LiveBoard
 from components.record_form import open_record_form
 from components.session import guard
 from models import Role, Staff, StaffState, VisitStatus
 from pages import actions
 from pages.desk import desk_button
 from services import board, events, reception
-from services.board import Board
+from services.board import Board, BoardRow
 from services.i18n import t
 
 router = APIRouter()
@@ -38,42 +40,60 @@ async def rotation_page() -> None:
                 'outline color=teal-8'
             ).classes('w-full').mark('manage')
         view = RotationView(me)
-        day, site_board = await view.read()
-        view.mine(me, day, view.refresh)
+        seen = events.rotation_version(me.site_id or 0)
+        view.day, site_board = await view.read()
+        view.mine(me, view.day, view.refresh)
         ui.label(t('今日轮序')).classes('text-base font-semibold mt-2')
-        view.full(site_board, me.id)
-        events.rotation_changed.subscribe(lambda site_id: view.refresh() if site_id == me.site_id else None)
-        ui.timer(30, view.full.refresh)  # the same board again: only the "since" minutes change with the clock
+        if site_board is not None:
+            view.live = LiveBoard(site_board, me=me.id)
+            view.my_row = _row(site_board, me.id)
+            live_board.follow(me.site_id or 0, view.on_board, seen=seen)
+            ui.timer(30, view.live.tick)  # only the "since" minutes change with the clock
 
 
 class RotationView:
-    """This phone's two live parts. Data is read off the event loop first, then drawn in one go (an async
-    redraw could interleave with the next one and draw twice)."""
+    """This phone's two live parts: my day, read again when my own row of the board changes, and the board, which
+    the site's shared read pushes at most every live_board.COALESCE_S and which redraws only what changed."""
 
     def __init__(self, me: Staff) -> None:
         self.me = me
         self.mine = ui.refreshable(my_day)
-        self.full = ui.refreshable(board_section)
+        self.live: LiveBoard | None = None
+        self.my_row: BoardRow | None = None
+        self.day: board.MyDay | None = None
         self.updates = 0
 
     async def read(self) -> tuple[board.MyDay | None, Board | None]:
         return await run.io_bound(_my_day, self.me), await live_board.read(self.me.site_id or 0)
 
-    async def update(self) -> None:
+    def on_board(self, site_board: Board) -> None:
+        if self.live is not None:
+            self.live.show(site_board)
+        if (row := _row(site_board, self.me.id)) != self.my_row:
+            self.my_row = row
+            self.refresh_mine()
+        elif self.day is not None and (place := live_board.place_in(site_board, self.me.id)) != self.day.place:
+            self.day = replace(self.day, place=place)  # someone ahead moved: no need to read my day again
+            self.mine.refresh(self.me, self.day, self.refresh)
+
+    async def update_mine(self) -> None:
         self.updates += 1
         number = self.updates
-        day, site_board = await self.read()
+        day = await run.io_bound(_my_day, self.me)
         if number == self.updates:  # a later update is on its way with newer data
+            self.day = day
             self.mine.refresh(self.me, day, self.refresh)
-            self.full.refresh(site_board, self.me.id)
+
+    def refresh_mine(self) -> None:
+        background_tasks.create(self.update_mine(), name='my day')
 
     def refresh(self) -> None:
-        background_tasks.create(self.update(), name='rotation view')
+        """After my own action: my day at once (the board follows with the rotation change)."""
+        self.refresh_mine()
 
 
-def board_section(view: Board | None, me_id: int | None) -> None:
-    if view is not None:
-        board_view(view, me=me_id)
+def _row(site_board: Board, staff_id: int | None) -> BoardRow | None:
+    return next((row for row in site_board.rows if row.staff_id == staff_id), None)
 
 
 def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object]) -> None:
