@@ -14,6 +14,7 @@ from services.events import VisitorAlert
 from services.i18n import t
 
 _phones: dict[int, list[Callable[[VisitorAlert], None]]] = {}  # staff id → the callbacks of their open pages
+_greeted: dict[str, list[Callable[[], object]]] = {}  # client id → what its page redraws after 我来接待
 
 # A short two-tone chime made in the browser (no audio file to download); vibration where allowed.
 CHIME = """
@@ -52,6 +53,8 @@ def install_visitor_alert(me: Staff) -> None:
     def hide(visit_id: int) -> None:
         if (element := shown.pop(visit_id, None)) is not None:
             element.delete()
+        for redraw in _greeted.get(client.id, []):
+            redraw()
 
     def on_alert(alert: VisitorAlert) -> None:
         show(alert)  # drawn from the alert itself: no database read on the event loop while a crowd signs in
@@ -65,6 +68,13 @@ def install_visitor_alert(me: Staff) -> None:
     phones = _phones.setdefault(me.id or 0, [])
     phones.append(on_alert)
     client.on_delete(lambda: phones.remove(on_alert))
+
+
+def on_greeted(redraw: Callable[[], object]) -> None:
+    """After this phone's 我来接待: `redraw` (the page's part that shows the visit, which the board does not)."""
+    client = ui.context.client
+    _greeted.setdefault(client.id, []).append(redraw)
+    client.on_delete(lambda: _greeted.pop(client.id, None))
 
 
 def install_dispatcher() -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from nicegui import APIRouter, background_tasks, run, ui
 
 import db
-from components import live_board
+from components import alert, live_board
 from components.board import STATE_LABELS, minutes_since
 from components.frame import frame, page_dialog
 from components.live_board import LiveBoard
@@ -49,6 +49,7 @@ async def rotation_page() -> None:
             view.my_row = _row(site_board, me.id)
             live_board.follow(me.site_id or 0, view.on_board, seen=seen)
             ui.timer(30, view.live.tick)  # only the "since" minutes change with the clock
+        alert.on_greeted(view.refresh_mine)  # my visit card: 开始带看 once I have greeted
 
 
 class RotationView:
