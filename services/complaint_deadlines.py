@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 from db import begin_write, end_read
 from models import Complaint, Site, Staff, utcnow
 
-from . import audit, authz, contacts, events
+from . import authz, contacts, events, sites
 from . import complaint_rules as rules
 from .complaints import record_step
 from .errors import ValidationError
@@ -67,18 +67,6 @@ def set_deadlines(session: Session, *, actor: Staff, table: dict[str, list[int]]
         clean = rules.check_deadlines(table)
     except (KeyError, TypeError, ValueError) as e:
         raise ValidationError('deadlines', '受理时限须短于解决时限，且不超过 30 天') from e
-    before = dict(site.settings)
-    site.settings = {**site.settings, 'complaint_deadlines': clean}
-    audit.record(
-        session,
-        actor=actor,
-        action='set_complaint_deadlines',
-        entity='site',
-        entity_id=site.id,
-        site_id=site.id,
-        before=before,
-        after=site.settings,
+    return sites.change_setting(
+        session, actor=actor, site=site, key='complaint_deadlines', value=clean, action='set_complaint_deadlines'
     )
-    session.commit()
-    events.emit(events.site_changed, site.id or 0)
-    return site

@@ -10,7 +10,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from models import ContactKind, Customer, FollowUp, Role, Site, Staff, utcnow
 
-from . import audit, authz, contacts, events, roster, sites
+from . import authz, contacts, events, roster, sites
 from .errors import NotFound, ValidationError
 from .validation import clean_text
 
@@ -87,20 +87,9 @@ def set_hold_out(session: Session, *, actor: Staff, on: bool) -> Site:
     """The manager switches 'salespeople with overdue follow-ups are held out of the rotation'."""
     authz.require(actor, authz.MANAGERS)
     site = contacts.site_of(session, actor)
-    before = dict(site.settings)
-    site.settings = {**site.settings, 'hold_out_overdue_followups': bool(on)}
-    audit.record(
-        session,
-        actor=actor,
-        action='set_hold_out',
-        entity='site',
-        entity_id=site.id,
-        site_id=site.id,
-        before=before,
-        after=site.settings,
+    sites.change_setting(
+        session, actor=actor, site=site, key='hold_out_overdue_followups', value=bool(on), action='set_hold_out'
     )
-    session.commit()
-    events.emit(events.site_changed, site.id or 0)
     events.emit(events.rotation_changed, site.id or 0)
     return site
 
