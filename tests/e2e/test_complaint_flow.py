@@ -4,6 +4,7 @@ to closed — on the demo server, at phone size."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,11 @@ def photo(folder: Path) -> Path:
     path = folder / 'crack.jpg'
     path.write_bytes(buffer.getvalue())
     return path
+
+
+def connected(page: Page) -> None:
+    """The page's websocket is up: a tap or a typed value before that would not reach the server."""
+    page.wait_for_function('() => window.did_handshake === true')
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -47,7 +53,11 @@ def test_a_complaint_with_a_photo_reaches_the_manager_who_takes_it_to_closed(
     sales = new_context().new_page()
     log_in_home(sales, 'lina', '李娜')
     sales.get_by_role('link', name='投诉').click()
+    expect(sales).to_have_url(re.compile(r'/complaints$'))
+    connected(sales)
     sales.get_by_role('button', name='登记投诉').click()
+    expect(sales).to_have_url(re.compile(r'/complaints/new$'))
+    connected(sales)
     sales.get_by_label('姓氏', exact=True).fill('欧阳')
     sales.get_by_role('button', name='女士', exact=True).click()
     sales.get_by_label('手机号', exact=True).fill('139 7777 0001')
@@ -68,7 +78,9 @@ def test_a_complaint_with_a_photo_reaches_the_manager_who_takes_it_to_closed(
     expect(alert).to_be_visible()
     shot(boss, 'complaint-manager-alert')
     alert.click()
+    expect(boss).to_have_url(re.compile(r'/complaints/\d+$'))
     expect(boss.get_by_text('剩余', exact=False).first).to_be_visible()
+    connected(boss)
     step(boss, '受理')
     expect(boss.get_by_text('已受理', exact=True).first).to_be_visible()
     expect(boss.get_by_text('欧阳女士 · 产品质量 · 严重')).to_have_count(0)  # acknowledged: the bar is gone
