@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from nicegui import APIRouter, run, ui
 
 import config
 import db
-from components.complaint_widgets import countdown, severity_badge, status_badge
+from components.complaint_widgets import countdown, countdown_text, severity_badge, status_badge
 from components.duty_actions import act
 from components.frame import frame, page_dialog
 from components.photo_capture import capture_button, photo_strip
 from components.session import guard
-from models import Staff, utcnow
+from models import Role, Staff, utcnow
 from services import complaint_lists, complaints, events
 from services import complaint_rules as rules
 from services.complaint_lists import ComplaintView
@@ -32,14 +33,57 @@ async def complaint_page(complaint_id: int) -> None:
         return
     with frame('投诉详情', me, active='/complaints'):
         ui.link(t('← 返回投诉'), '/complaints').classes('text-teal-800')
+        shown = Shown()
         body = ui.refreshable(complaint_body)
-        await body(me, complaint_id)
+        await body(me, complaint_id, shown, await read(me, complaint_id))
 
-        def changed(site_id: int) -> None:
-            body.refresh()
+        async def changed(site_id: int) -> None:
+            if site_id != me.site_id and me.role != Role.ADMIN:
+                return
+            view = await read(me, complaint_id)
+            if view is not None and key_of(view) != shown.key:  # another complaint's step redraws nothing here
+                body.refresh(me, complaint_id, shown, view)
+
+        def tick() -> None:
+            """The countdown moves on in place; the page is redrawn only when the complaint turns overdue."""
+            clock = shown.clock
+            if clock is None or shown.countdown is None:
+                return
+            if clock.due_at is not None and not clock.overdue and utcnow() > clock.due_at:
+                body.refresh(me, complaint_id, shown, None)
+            else:
+                shown.countdown.set_text(countdown_text(clock, utcnow()))
 
         events.complaint_changed.subscribe(changed)
-        ui.timer(TICK_SECONDS, body.refresh)
+        ui.timer(TICK_SECONDS, tick, immediate=False)
+
+
+@dataclass
+class Shown:
+    """What this phone is showing: a live change redraws the page only when the complaint itself changed, so a
+    tap on a button is not lost to a redraw caused by another complaint of the site."""
+
+    key: tuple[object, ...] | str | None = None
+    clock: rules.Clock | None = None
+    countdown: ui.label | None = None
+
+
+def key_of(view: ComplaintView | str) -> tuple[object, ...] | str:
+    if isinstance(view, str):
+        return view
+    c, row = view.complaint, view.row
+    return (
+        c.version, c.status, c.customer_id, c.satisfaction, row.escalated, row.clock, len(view.steps),
+        len(view.photos), view.owner, view.phone, tuple(view.next_steps), view.can_note, view.can_reassign,
+    )  # fmt: skip
+
+
+async def read(me: Staff, complaint_id: int) -> ComplaintView | str | None:
+    """The complaint, the message to show instead (not found, not allowed), or None while the app shuts down."""
+    try:
+        return await run.io_bound(load, me, complaint_id)
+    except DomainError as e:
+        return e.translated()
 
 
 def load(me: Staff, complaint_id: int) -> ComplaintView:
@@ -47,23 +91,27 @@ def load(me: Staff, complaint_id: int) -> ComplaintView:
         return complaint_lists.detail(s, actor=me, complaint_id=complaint_id)
 
 
-async def complaint_body(me: Staff, complaint_id: int) -> None:
-    try:
-        view = await run.io_bound(load, me, complaint_id)
-    except DomainError as e:
-        ui.label(e.translated()).classes('ac-muted')
-        return
+async def complaint_body(me: Staff, complaint_id: int, shown: Shown, view: ComplaintView | str | None) -> None:
+    if view is None:
+        view = await read(me, complaint_id)
     if view is None:  # the app is shutting down
         return
-    header(view)
+    if isinstance(view, str):
+        shown.key, shown.clock, shown.countdown = view, None, None
+        ui.label(view).classes('ac-muted')
+        return
+    shown.key, shown.clock = key_of(view), view.row.clock
+    shown.countdown = header(view)
     next_step_buttons(me, view)
     story(view)
     photos(view)
     history(view)
 
 
-def header(view: ComplaintView) -> None:
+def header(view: ComplaintView) -> ui.label | None:
+    """The complaint's card; returns its countdown label, if anything is due."""
     row, c, now = view.row, view.complaint, utcnow()
+    clock_label = None
     local = c.created_at.astimezone(ZoneInfo(view.timezone))
     border = ' border-l-4 border-red-600 bg-red-50' if row.clock.overdue else ''
     with ui.card().classes('w-full gap-1' + border).mark('complaint-header'):
@@ -85,11 +133,12 @@ def header(view: ComplaintView) -> None:
                 'against'
             )
         if row.clock.due_at is not None:
-            countdown(row.clock, now)
+            clock_label = countdown(row.clock, now)
         if row.escalated:
             ui.label(t('已上报集团')).classes('text-sm text-red-800 font-semibold').mark('escalated')
         if c.satisfaction:
             ui.label(t('客户满意度 {n}/5', n=c.satisfaction)).classes('text-base font-semibold').mark('satisfaction')
+    return clock_label
 
 
 def next_step_buttons(me: Staff, view: ComplaintView) -> None:

@@ -44,7 +44,7 @@ async def complaints_page() -> None:
                 await lists.refresh()
 
         events.complaint_changed.subscribe(changed)
-        ui.timer(TICK_SECONDS, lists.refresh)
+        ui.timer(TICK_SECONDS, lists.refresh, immediate=False)
 
 
 async def complaint_lists_view(me: Staff, zone: str) -> None:

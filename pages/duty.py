@@ -37,7 +37,7 @@ def duty_page() -> None:
         today = ui.refreshable(day_view)  # this phone's own
         today(me)
         duty_events.duty_changed.subscribe(lambda site_id: today.refresh() if site_id == me.site_id else None)
-        ui.timer(60, today.refresh)  # a checklist turns overdue with the clock alone
+        ui.timer(60, today.refresh, immediate=False)  # a checklist turns overdue with the clock alone
 
 
 def day_view(me: Staff) -> None:

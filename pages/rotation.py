@@ -48,7 +48,7 @@ async def rotation_page() -> None:
             view.live = LiveBoard(site_board, me=me.id)
             view.my_row = _row(site_board, me.id)
             live_board.follow(me.site_id or 0, view.on_board, seen=seen)
-            ui.timer(30, view.live.tick)  # only the "since" minutes change with the clock
+            ui.timer(30, view.live.tick, immediate=False)  # only the "since" minutes change with the clock
         alert.on_greeted(view.refresh_mine)  # my visit card: 开始带看 once I have greeted
 
 

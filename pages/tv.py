@@ -49,8 +49,8 @@ async def tv_page(token: str, request: Request) -> None:
             code_card(tv)
     events.rotation_changed.subscribe(tv.on_rotation)
     events.complaint_changed.subscribe(tv.on_rotation)  # the complaint counts (an escalation makes one overdue)
-    ui.timer(CODE_CHECK_SECONDS, tv.check)
-    ui.timer(SINCE_SECONDS, tv.board_panel.refresh)
+    ui.timer(CODE_CHECK_SECONDS, tv.check, immediate=False)
+    ui.timer(SINCE_SECONDS, tv.board_panel.refresh, immediate=False)
 
 
 class TvScreen:

@@ -316,3 +316,26 @@ async def test_the_running_app_escalates_an_overdue_complaint_to_the_admins_phon
     await user.should_see('投诉已逾期上报')
     with db.session() as s:
         assert s.get(Complaint, complaint.id).acknowledge_escalated_at is not None  # type: ignore[union-attr]
+
+
+async def test_the_page_is_not_redrawn_under_a_finger_by_the_clock_or_another_complaint(user: User) -> None:
+    """A button tapped just as the page was rebuilt is lost (the e2e flow saw it): the page redraws only when its own
+    complaint changed, and the countdown moves on in place."""
+    people = seed()
+    complaint = file_one(people)
+    await logged_in(user, 'boss', '王静，您好')
+    await user.open(f'/complaints/{complaint.id}')
+    await user.should_see(marker='step-acknowledge', retries=30)
+    button = user.find(marker='step-acknowledge').elements.pop()
+    countdown = user.find(marker='countdown').elements.pop()
+    await asyncio.sleep(0.3)  # the timers start with the connection: none of them redraws now
+    file_one(people, surname='陈', phone='13800005678')  # another complaint of the site
+    await user.should_see('陈女士', retries=30)  # the manager's red bar shows it: the event has been handled
+    await asyncio.sleep(0.3)
+    assert user.find(marker='step-acknowledge').elements == {button}
+    assert not button.is_deleted
+    user.find(marker='step-acknowledge').click()  # the very button the finger is on still works
+    await user.should_see(marker='step-save-acknowledge', retries=30)
+    user.find(marker='step-save-acknowledge').click()
+    await user.should_see(marker='step-handle', retries=30)  # its own complaint moved: now it is redrawn
+    assert countdown.is_deleted
