@@ -176,3 +176,18 @@ async def test_english_on_request(user: User) -> None:
     _, token = seed()
     page = await user.http_client.get(f'/v/{token}?lang=en')
     assert 'Submit' in page.text and 'Mr' in page.text
+
+
+async def test_the_sign_in_post_skips_the_staff_middleware_and_everything_else_keeps_it(user: User) -> None:
+    """components/fast_lane: the crowd's POST answers without a session cookie or the login check's work; a staff
+    page, the form itself and an English answer behave as before."""
+    _, token = seed()
+    answer = await post(user.http_client, token, fields())
+    assert answer.json()['ok'] and 'set-cookie' not in answer.headers  # no session made for a visitor
+    refused = await user.http_client.post(f'/v/{token}?lang=en', data=fields(phone='123'), headers=JSON)
+    assert not refused.json()['ok'] and 'mobile' in refused.json()['message'].lower()
+    user.http_client.cookies.clear()
+    form = await user.http_client.get(f'/v/{token}')
+    assert 'set-cookie' in form.headers  # the form page still goes through the full stack (NiceGUI's session)
+    staff_page = await user.http_client.get('/customers', follow_redirects=False)
+    assert staff_page.status_code in (302, 303, 307) and '/login' in staff_page.headers['location']
