@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from models import Role, Site, Staff
-from services import security
+from models import Role, Site, Staff, utcnow
+from services import roster, security
 
 PASSWORD = 'correct-horse-9'
 _HASH = security.hash_password(PASSWORD)  # hashed once: argon2 is deliberately slow
@@ -51,3 +51,8 @@ def make_staff(
     session.add(staff)
     session.commit()
     return staff
+
+
+def site_today() -> date:
+    """Today at a site made by make_site (China time): not the machine's date, which is a day behind from 16:00 UTC."""
+    return roster.local_day(Site(name='x', code='x'), utcnow())

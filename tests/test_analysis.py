@@ -10,7 +10,7 @@ from models import ContactKind, ContactLog, Customer, FollowUp, PhoneCall, Visit
 from services import analysis, calls, followups, records
 from services.errors import NotFound, PermissionDenied, ValidationError
 from tests.customer_helpers import customer, form, received
-from tests.factories import make_site
+from tests.factories import make_site, site_today
 from tests.rotation_helpers import arrive, manager_of, staffed_site
 
 
@@ -18,7 +18,7 @@ def day_of_two(session: Session) -> tuple:
     """甲 records a B customer who objects to the price and proposes a WeChat follow-up; 乙 greets one, no record."""
     site, (a, b) = staffed_site(session, ['甲', '乙'])
     first = received(site, a)
-    proposed = date.today() + timedelta(days=3)
+    proposed = site_today() + timedelta(days=3)
     with db.session() as s:
         records.save_and_finish(
             s, actor=a, visit_id=first.id or 0, form=form('B', objections=['价格'], next_follow_up_on=proposed)
@@ -42,7 +42,7 @@ def test_todays_receptions_are_listed_per_salesperson_with_grade_objections_and_
 def test_the_manager_changes_the_grade_and_sets_the_deadline(session: Session) -> None:
     site, a, _b, first, _second, _ = day_of_two(session)
     manager = manager_of(session, site)
-    deadline = date.today() + timedelta(days=1)
+    deadline = site_today() + timedelta(days=1)
     with db.session() as s:
         analysis.confirm(s, actor=manager, customer_id=first, grade='A', due_on=deadline)
     assert customer(first).grade == 'A'
@@ -60,13 +60,13 @@ def test_confirming_the_same_grade_only_sets_the_deadline(session: Session) -> N
     site, _a, _b, _first, second, _ = day_of_two(session)
     manager = manager_of(session, site)
     with db.session() as s:
-        analysis.confirm(s, actor=manager, customer_id=second, grade='C', due_on=date.today())
+        analysis.confirm(s, actor=manager, customer_id=second, grade='C', due_on=site_today())
         analysis.confirm(s, actor=manager, customer_id=second, grade='C', due_on=None)
         grade_lines = s.exec(
             select(ContactLog).where(ContactLog.customer_id == second, ContactLog.kind == ContactKind.GRADE)
         ).all()
         assert len(grade_lines) == 1
-        assert [t.due_on for t in s.exec(select(FollowUp).where(FollowUp.customer_id == second))] == [date.today()]
+        assert [t.due_on for t in s.exec(select(FollowUp).where(FollowUp.customer_id == second))] == [site_today()]
 
 
 def test_a_salesperson_is_refused_the_managers_actions(session: Session) -> None:
@@ -105,8 +105,8 @@ def test_yesterdays_receptions_are_not_in_todays_list(session: Session) -> None:
         ('E', None, 'grade'),
         ('', None, 'grade'),
         ('<b>A</b>', None, 'grade'),
-        ('A', date.today() - timedelta(days=1), 'next_follow_up_on'),
-        ('A', date.today() + timedelta(days=3650), 'next_follow_up_on'),
+        ('A', site_today() - timedelta(days=1), 'next_follow_up_on'),
+        ('A', site_today() + timedelta(days=3650), 'next_follow_up_on'),
     ],
 )
 def test_bad_grades_and_deadlines_are_refused_and_change_nothing(

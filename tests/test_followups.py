@@ -10,6 +10,7 @@ from models import Customer
 from services import followups, outcomes, records
 from services.errors import NotFound, ValidationError
 from tests.customer_helpers import customer, form, received
+from tests.factories import site_today
 from tests.rotation_helpers import arrive, manager_of, staffed_site
 
 
@@ -26,11 +27,11 @@ def recorded(session: Session, due: date, names: list[str] | None = None) -> tup
 
 
 def test_due_today_and_overdue_are_told_apart(session: Session) -> None:
-    _, (a, _b), _ = recorded(session, date.today() - timedelta(days=1))
+    _, (a, _b), _ = recorded(session, site_today() - timedelta(days=1))
     with db.session() as s:
         rows = followups.mine(s, actor=a)
     assert [(r.overdue, r.method) for r in rows] == [(True, '微信')]
-    site, (c, _d), _ = recorded(session, date.today(), names=['丙', '丁'])
+    site, (c, _d), _ = recorded(session, site_today(), names=['丙', '丁'])
     with db.session() as s:
         assert [r.overdue for r in followups.mine(s, actor=c)] == [False]
         manager = manager_of(s, site)
@@ -38,7 +39,7 @@ def test_due_today_and_overdue_are_told_apart(session: Session) -> None:
 
 
 def test_logging_a_follow_up_renews_protection_and_sets_the_next(session: Session) -> None:
-    _, (a, _b), customer_id = recorded(session, date.today())
+    _, (a, _b), customer_id = recorded(session, site_today())
     before = customer(customer_id).protected_until
     later = datetime.now().astimezone() + timedelta(days=20)
     with db.session() as s:
@@ -49,19 +50,19 @@ def test_logging_a_follow_up_renews_protection_and_sets_the_next(session: Sessio
             follow_up_id=task.id,
             result='约周六再来',
             grade='A',
-            next_on=date.today() + timedelta(21),
+            next_on=site_today() + timedelta(21),
             now=later,
         )
         rows = followups.mine(s, actor=a)
     after = customer(customer_id)
     assert before is not None and after.protected_until is not None and after.protected_until > before
-    assert after.grade == 'A' and [r.due_on for r in rows] == [date.today() + timedelta(21)]
+    assert after.grade == 'A' and [r.due_on for r in rows] == [site_today() + timedelta(21)]
     with pytest.raises(ValidationError), db.session() as s:
         followups.log_done(s, actor=a, follow_up_id=task.id, result='again')
 
 
 def test_a_colleague_cannot_log_my_follow_up(session: Session) -> None:
-    _, (a, b), _ = recorded(session, date.today())
+    _, (a, b), _ = recorded(session, site_today())
     with db.session() as s:
         task = followups.mine(s, actor=a)[0]
     with pytest.raises(NotFound), db.session() as s:
@@ -69,7 +70,7 @@ def test_a_colleague_cannot_log_my_follow_up(session: Session) -> None:
 
 
 def test_overdue_salespeople_are_held_out_only_when_the_manager_switches_it_on(session: Session) -> None:
-    site, (_a, b), _ = recorded(session, date.today() - timedelta(days=2))
+    site, (_a, b), _ = recorded(session, site_today() - timedelta(days=2))
     manager = manager_of(session, site)
     assert arrive(site).consultant == '乙'  # 甲 received last: 乙 is up anyway
     with db.session() as s:
@@ -83,20 +84,20 @@ def test_overdue_salespeople_are_held_out_only_when_the_manager_switches_it_on(s
 
 
 def test_only_a_manager_switches_the_hold_out(session: Session) -> None:
-    _, (a, _b), _ = recorded(session, date.today())
+    _, (a, _b), _ = recorded(session, site_today())
     with pytest.raises(Exception, match='没有权限'), db.session() as s:
         followups.set_hold_out(s, actor=a, on=True)
 
 
 def test_a_deal_closes_the_follow_ups_and_a_cold_customer_is_the_managers_call(session: Session) -> None:
-    site, (a, _b), customer_id = recorded(session, date.today())
+    site, (a, _b), customer_id = recorded(session, site_today())
     manager = manager_of(session, site)
     with db.session() as s:
-        outcomes.deal(s, actor=a, customer_id=customer_id, unit='3-1201', amount_wan='268.5', on=date.today())
+        outcomes.deal(s, actor=a, customer_id=customer_id, unit='3-1201', amount_wan='268.5', on=site_today())
         assert followups.mine(s, actor=a) == []
         assert s.get(Customer, customer_id).outcome == 'deal'  # type: ignore[union-attr]
     with pytest.raises(ValidationError), db.session() as s:
-        outcomes.deal(s, actor=a, customer_id=customer_id, unit='x', amount_wan='9999999', on=date.today())
+        outcomes.deal(s, actor=a, customer_id=customer_id, unit='x', amount_wan='9999999', on=site_today())
     with pytest.raises(ValidationError), db.session() as s:
         outcomes.no_deal(s, actor=a, customer_id=customer_id, reason='天气不好')
     with db.session() as s:
@@ -106,9 +107,9 @@ def test_a_deal_closes_the_follow_ups_and_a_cold_customer_is_the_managers_call(s
 
 
 def test_a_deal_date_in_the_future_is_refused(session: Session) -> None:
-    _, (a, _b), customer_id = recorded(session, date.today())
+    _, (a, _b), customer_id = recorded(session, site_today())
     with pytest.raises(ValidationError) as refused, db.session() as s:
-        outcomes.deal(s, actor=a, customer_id=customer_id, unit='1-101', amount_wan=200, on=date.today() + timedelta(9))
+        outcomes.deal(s, actor=a, customer_id=customer_id, unit='1-101', amount_wan=200, on=site_today() + timedelta(9))
     assert refused.value.field == 'on'
 
 
