@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -114,6 +114,15 @@ def page_dialog() -> ui.dialog:
 
     dialog.on_value_change(closed)
     return dialog
+
+
+def dialog_buttons(
+    dialog: ui.dialog, label: str, on_click: Callable[..., object] | None = None, *, color: str = 'teal-8'
+) -> ui.button:
+    """A dialog's last row: 取消 closes it; the action (`label`, already translated) is returned to be marked."""
+    with ui.row().classes('w-full justify-end'):
+        ui.button(t('取消'), on_click=dialog.close).props('flat')
+        return ui.button(label, on_click=on_click).props(f'unelevated color={color}')
 
 
 def field_error(field: ui.element, message: str) -> None:

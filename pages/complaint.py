@@ -11,7 +11,7 @@ import config
 import db
 from components.complaint_widgets import countdown, countdown_text, severity_badge, status_badge
 from components.duty_actions import act
-from components.frame import frame, page_dialog
+from components.frame import dialog_buttons, frame, page_dialog
 from components.photo_capture import capture_button, photo_strip
 from components.session import guard
 from models import Role, Staff, utcnow
@@ -193,9 +193,7 @@ def step_dialog(view: ComplaintView, step: rules.Step) -> None:
             if done is not None:
                 dialog.close()
 
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            ui.button(t('确定'), on_click=save).props('unelevated color=red-8').mark(f'step-save-{step.action}')
+        dialog_buttons(dialog, t('确定'), save, color='red-8').mark(f'step-save-{step.action}')
     dialog.open()
 
 
@@ -211,9 +209,7 @@ def note_dialog(view: ComplaintView) -> None:
                 return
             dialog.close()
 
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            ui.button(t('保存'), on_click=save).props('unelevated color=teal-8').mark('note-save')
+        dialog_buttons(dialog, t('保存'), save).mark('note-save')
     dialog.open()
 
 
@@ -236,9 +232,7 @@ def reassign_dialog(view: ComplaintView) -> None:
                 dialog.close()
                 ui.notify(t('客户已转给新的置业顾问'), type='positive')
 
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            ui.button(t('确定'), on_click=save).props('unelevated color=teal-8').mark('reassign-save')
+        dialog_buttons(dialog, t('确定'), save).mark('reassign-save')
     dialog.open()
 
 

@@ -9,7 +9,7 @@ from nicegui import APIRouter, run, ui
 
 import db
 from components.complaint_widgets import complaint_row
-from components.frame import frame, page_dialog
+from components.frame import dialog_buttons, frame, page_dialog
 from components.session import guard
 from models import Role, Site, Staff, utcnow
 from pages.actions import act
@@ -137,9 +137,7 @@ def deadlines_dialog(me: Staff) -> None:
                 dialog.close()
                 ui.notify(t('已保存'), type='positive')
 
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            ui.button(t('保存'), on_click=save).props('unelevated color=teal-8').mark('save-deadlines')
+        dialog_buttons(dialog, t('保存'), save).mark('save-deadlines')
     dialog.open()
 
 

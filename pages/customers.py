@@ -9,7 +9,7 @@ from nicegui import APIRouter, run, ui
 from sqlmodel import Session
 
 import db
-from components.frame import field_error, frame, page_dialog
+from components.frame import dialog_buttons, field_error, frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Staff
 from services import customers, ownership
@@ -132,9 +132,7 @@ def confirm_row(dialog: ui.dialog, action: Callable[[Staff, Session], object], r
         dialog.close()
         ui.navigate.reload()
 
-    with ui.row().classes('w-full justify-end'):
-        ui.button(t('取消'), on_click=dialog.close).props('flat')
-        ui.button(t('确定'), on_click=confirm).props('unelevated color=teal-8').mark('confirm')
+    dialog_buttons(dialog, t('确定'), confirm).mark('confirm')
 
 
 def _run(action: Callable[[Staff, Session], object], actor: Staff) -> None:

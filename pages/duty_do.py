@@ -10,7 +10,7 @@ from nicegui import APIRouter, ui
 import db
 from components.duty_actions import act, add_photo
 from components.duty_widgets import status_badge
-from components.frame import frame, page_dialog
+from components.frame import dialog_buttons, frame, page_dialog
 from components.photo_capture import capture_button, photo_strip
 from components.session import guard
 from models import ChecklistStatus, ItemResult, Role, Staff, utcnow
@@ -165,9 +165,7 @@ def problem_dialog(item_id: int, note: str | None, changed: Callable[[], object]
             if await _answer(item_id, ItemResult.PROBLEM, text.value, changed, owner_id=owner.value, due=when):
                 dialog.close()
 
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            ui.button(t('保存'), on_click=confirm).props('unelevated color=red-8').mark('problem-save')
+        dialog_buttons(dialog, t('保存'), confirm, color='red-8').mark('problem-save')
     dialog.open()
 
 

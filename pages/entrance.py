@@ -10,7 +10,7 @@ from nicegui import APIRouter, run, ui
 
 import config
 import db
-from components.frame import frame, page_dialog
+from components.frame import dialog_buttons, frame, page_dialog
 from components.session import current_staff, guard
 from components.urls import png_data_url, public_base_url
 from models import DisplayToken, Site, Staff, utcnow
@@ -149,11 +149,7 @@ class TvLinks:
         with page_dialog() as dialog, ui.card().classes('w-full max-w-sm gap-2'):
             ui.label(t('停用“{label}”？', label=token.label)).classes('text-lg font-semibold')
             ui.label(t('停用后，用这个链接打开的大屏会在一分钟内停止显示')).classes('ac-muted text-sm')
-            with ui.row().classes('w-full justify-end'):
-                ui.button(t('取消'), on_click=dialog.close).props('flat')
-                ui.button(t('确认停用'), on_click=lambda: self.revoke(token.id or 0, dialog)).props(
-                    'unelevated color=red-8'
-                )
+            dialog_buttons(dialog, t('确认停用'), lambda: self.revoke(token.id or 0, dialog), color='red-8')
         dialog.open()
 
     async def revoke(self, token_id: int, dialog: ui.dialog) -> None:

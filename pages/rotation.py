@@ -11,7 +11,7 @@ from nicegui import APIRouter, background_tasks, run, ui
 import db
 from components import alert, live_board
 from components.board import STATE_LABELS, minutes_since
-from components.frame import frame, page_dialog
+from components.frame import dialog_buttons, frame, page_dialog
 from components.live_board import LiveBoard
 from components.record_form import open_record_form
 from components.session import guard
@@ -188,11 +188,9 @@ def invalid_dialog(me: Staff, visit_id: int, refresh: Callable[[], object]) -> N
         with ui.row().classes('gap-1'):
             for preset in INVALID_REASONS:
                 ui.chip(t(preset), on_click=lambda p=preset: reason.set_value(t(p))).props('clickable outline')
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            ui.button(t('确认无效'), on_click=lambda: declare(me, visit_id, reason.value or '', dialog, refresh)).props(
-                'unelevated color=red-8'
-            ).mark('confirm-invalid')
+        dialog_buttons(
+            dialog, t('确认无效'), lambda: declare(me, visit_id, reason.value or '', dialog, refresh), color='red-8'
+        ).mark('confirm-invalid')
     dialog.open()
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 import db
 from components.board import STATE_LABELS, board_view
-from components.frame import frame, page_dialog
+from components.frame import dialog_buttons, frame, page_dialog
 from components.session import guard
 from models import Role, Staff, StaffState, TurnEntry
 from pages import actions
@@ -120,9 +120,7 @@ def reason_dialog(then: Callable[[str], Awaitable[None]]) -> None:
             await then(reason.value or '')
             dialog.close()
 
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            ui.button(t('确定'), on_click=confirm).props('unelevated color=teal-8').mark('confirm-reason')
+        dialog_buttons(dialog, t('确定'), confirm).mark('confirm-reason')
     dialog.open()
 
 

@@ -7,7 +7,7 @@ from datetime import time
 from nicegui import APIRouter, run, ui
 
 import db
-from components.frame import clear_errors, field_error, frame, page_dialog
+from components.frame import clear_errors, dialog_buttons, field_error, frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Site, Staff
 from services import events, sites
@@ -66,9 +66,7 @@ def site_dialog(site: Site | None) -> None:
                 .classes('flex-1')
             )
         fields = {'name': name, 'code': code, 'address': address, 'opens_at': opens, 'closes_at': closes}
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            save_button = ui.button(t('保存')).props('unelevated color=teal-8')
+        save_button = dialog_buttons(dialog, t('保存'))
 
     async def save() -> None:
         clear_errors(*fields.values())

@@ -7,7 +7,7 @@ from datetime import date
 from nicegui import APIRouter, run, ui
 
 import db
-from components.frame import clear_errors, field_error, frame, page_dialog
+from components.frame import clear_errors, dialog_buttons, field_error, frame, page_dialog
 from components.session import current_staff, guard
 from models import Role, Staff
 from services import authz, events, sites
@@ -114,9 +114,7 @@ def edit_dialog(me: Staff, person: Staff | None, site_id: int | None) -> None:
             'joined_on': joined,
             'mentor_id': mentor,
         }
-        with ui.row().classes('w-full justify-end'):
-            ui.button(t('取消'), on_click=dialog.close).props('flat')
-            save_button = ui.button(t('保存')).props('unelevated color=teal-8')
+        save_button = dialog_buttons(dialog, t('保存'))
 
     async def save() -> None:
         clear_errors(*fields.values())
