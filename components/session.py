@@ -14,17 +14,23 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 import db
 from models import Role, Staff
-from services import auth, authz
+from services import auth, authz, events
 
 PUBLIC_PATHS = {'/login', '/logout', '/sw.js', '/offline.html', '/manifest.webmanifest', '/favicon.ico'}
 PUBLIC_PREFIXES = ('/_nicegui', '/pwa/', '/v/', '/tv/')  # visitor sign-in and the TV board: no staff login
 PASSWORD_PAGE = '/me'  # noqa: S105 - a path, not a password
 _session_hours = 12.0
+CHECKED_FOR_S = 60.0
+MAX_CHECKED = 10_000
+_checked: dict[tuple[object, object, object], tuple[float, Staff]] = {}  # session data → (when checked, staff)
 
 
 def configure(*, session_hours: float) -> None:
     global _session_hours
     _session_hours = session_hours
+    forget_checked()
+    events.staff_changed.subscribe(forget_checked)
+    events.site_changed.subscribe(forget_checked)
 
 
 def is_public(path: str) -> bool:
@@ -58,15 +64,34 @@ def current_staff() -> Staff | None:
 
 
 def staff_of(data: dict) -> Staff | None:
-    """The staff member a browser session's stored data belongs to, if still valid (safe in a thread)."""
+    """The staff member a browser session's stored data belongs to, if still valid (safe in a thread).
+
+    A valid session is checked against the database again after CHECKED_FOR_S, and at once after any account or
+    site of this process changes (deactivated, password changed or reset, role changed: staff_changed/site_changed
+    clear what was checked), so a phone's every tap does not cost two reads."""
+    key = (data.get('staff_id'), data.get('epoch'), data.get('logged_in_at'))
+    checked = _checked.get(key)
+    fresh = checked is not None and time.monotonic() - checked[0] < CHECKED_FOR_S
+    if checked is not None and fresh and time.time() - float(data.get('logged_in_at') or 0) <= _session_hours * 3600:
+        return checked[1]
     with db.session() as s:
-        return auth.session_staff(
+        staff = auth.session_staff(
             s,
             staff_id=data.get('staff_id'),
             epoch=data.get('epoch'),
             logged_in_at=data.get('logged_in_at'),
             max_hours=_session_hours,
         )
+    if staff is not None:
+        if len(_checked) > MAX_CHECKED:
+            _checked.clear()
+        _checked[key] = (time.monotonic(), staff)
+    return staff
+
+
+def forget_checked(*_: object) -> None:
+    """Every session is checked against the database at its next request (an account or a site changed)."""
+    _checked.clear()
 
 
 def log_in(staff: Staff) -> None:

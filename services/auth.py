@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from models import LoginThrottle, Site, Staff, utcnow
 
-from . import audit, security
+from . import audit, events, security
 from .errors import DomainError, ValidationError
 from .validation import MAINLAND_MOBILE, normalise_phone
 
@@ -90,6 +90,7 @@ def change_password(session: Session, *, actor: Staff, current: str, new: str) -
         session, actor=staff, action='change_password', entity='staff', entity_id=staff.id, site_id=staff.site_id
     )
     session.commit()
+    events.emit(events.staff_changed, staff.site_id)
     return staff
 
 

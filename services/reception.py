@@ -5,7 +5,7 @@ Every function here takes the site's write lock first, commits, and only then em
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
@@ -14,6 +14,7 @@ from models import (
     Customer,
     ReceptionRecord,
     Role,
+    Site,
     Staff,
     StaffState,
     Tour,
@@ -94,7 +95,7 @@ def set_state(
     day = roster.load(session, roster.lock_site(session, target.site_id or 0), now)
     if target.id not in day.entries:
         roster.add_seat(session, day, target, now)
-    elif _open_visits(session, target.id or 0, day):
+    elif _open_visits(session, target.id or 0, day.day):
         raise ValidationError('state', '请先结束当前接待')
     seat = _seat(day, target.id or 0)
     if seat.state == StaffState.OFF and state != StaffState.OFF:
@@ -116,11 +117,18 @@ def acknowledge(session: Session, *, actor: Staff, visit_id: int, now: datetime 
 
 def finish(session: Session, *, actor: Staff, visit_id: int, now: datetime | None = None) -> Visit:
     """The reception is over: the receiver (and shadow) are free again; it needs its record, and no tour still out."""
+    site = roster.lock_site(session, _own_visit(session, actor, visit_id).site_id)
+    visit = _own_visit(session, actor, visit_id, fresh=True)
     if session.exec(select(ReceptionRecord.id).where(ReceptionRecord.visit_id == visit_id)).first() is None:
         raise ValidationError('record', '请先填写客户信息资料表')
-    if session.exec(select(Tour.id).where(Tour.visit_id == visit_id, col(Tour.ended_at).is_(None))).first():
+    return finish_recorded(session, site, visit, actor=actor, now=now)
+
+
+def finish_recorded(session: Session, site: Site, visit: Visit, *, actor: Staff, now: datetime | None = None) -> Visit:
+    """finish(), in a transaction that holds the site's lock, has read the visit since and written its record."""
+    if session.exec(select(Tour.id).where(Tour.visit_id == visit.id, col(Tour.ended_at).is_(None))).first():
         raise ValidationError('tour', '请先结束带看')
-    return _close(session, actor, visit_id, now or utcnow(), status=VisitStatus.ENDED, reason=None)
+    return _close(session, site, actor, visit, now or utcnow(), status=VisitStatus.ENDED, reason=None)
 
 
 def declare_invalid(
@@ -128,22 +136,32 @@ def declare_invalid(
 ) -> Visit:
     """无效接待 (a delivery, someone asking the way): the receiver gets their turn back; the manager sees why."""
     why = clean_text(reason, field='reason', max_length=200, required=True)
-    return _close(session, actor, visit_id, now or utcnow(), status=VisitStatus.INVALID, reason=why)
+    site = roster.lock_site(session, _own_visit(session, actor, visit_id).site_id)
+    visit = _own_visit(session, actor, visit_id, fresh=True)
+    return _close(session, site, actor, visit, now or utcnow(), status=VisitStatus.INVALID, reason=why)
 
 
-def _close(session: Session, actor: Staff, visit_id: int, now: datetime, *, status: str, reason: str | None) -> Visit:
-    visit = _own_visit(session, actor, visit_id)
-    if visit.status not in OPEN:
-        raise ValidationError('visit', '该接待已结束')
-    day = roster.load(session, roster.lock_site(session, visit.site_id), now)
-    visit = session.get(Visit, visit_id, populate_existing=True) or visit
-    if visit.status not in OPEN:  # someone else closed it while we waited for the lock
+def _close(
+    session: Session, site: Site, actor: Staff, visit: Visit, now: datetime, *, status: str, reason: str | None
+) -> Visit:
+    """Inside the site's lock (the visit read under it): end the visit and free its people. The day's whole roster
+    is read only when the turn goes back or a waiting visitor can now be routed; else the one or two seats are set
+    free directly."""
+    if visit.status not in OPEN:  # ended before, or by someone else while we waited for the lock
         raise ValidationError('visit', '该接待已结束')
     visit.status, visit.ended_at, visit.invalid_reason = status, now, reason
+    today = roster.local_day(site, now)
+    freed = [i for i in (visit.assigned_id, visit.shadow_id) if i and not _open_visits(session, i, today, but=visit)]
+    if status != VisitStatus.INVALID and not _anyone_waiting(session, site, today):
+        roster.set_available(session, site, today, freed, now)
+        session.commit()
+        emit_rotation(site.id or 0, [])
+        return visit
+    day = roster.load(session, site, now)
     if status == VisitStatus.INVALID:
         give_turn_back(session, day, visit, now, kind=TurnKind.RETURNED_INVALID, reason=reason or '', actor=actor)
-    for staff_id in (visit.assigned_id, visit.shadow_id):
-        if staff_id in day.entries and not _open_visits(session, staff_id, day):
+    for staff_id in freed:
+        if staff_id in day.entries:
             _seat(day, staff_id).state = StaffState.AVAILABLE
     _commit(session, day, now, assign_waiting(session, day, now))
     return visit
@@ -220,10 +238,18 @@ def _seat(day: Roster, staff_id: int) -> rotation.Seat:
     return next(s for s in day.seats if s.staff_id == staff_id)
 
 
-def _open_visits(session: Session, staff_id: int, day: Roster) -> bool:
+def _open_visits(session: Session, staff_id: int, day: date, *, but: Visit | None = None) -> bool:
+    """Whether the person receives (or shadows) a visit of the day still open, other than `but`."""
     mine = (Visit.assigned_id == staff_id) | (Visit.shadow_id == staff_id)
-    query = select(Visit.id).where(mine, Visit.day == day.day, col(Visit.status).in_(OPEN))
+    query = select(Visit.id).where(mine, Visit.day == day, col(Visit.status).in_(OPEN))
+    if but is not None:
+        query = query.where(Visit.id != but.id)
     return session.exec(query).first() is not None
+
+
+def _anyone_waiting(session: Session, site: Site, day: date) -> bool:
+    query = select(Visit.id).where(Visit.site_id == site.id, Visit.day == day, Visit.status == VisitStatus.WAITING)
+    return session.exec(query.limit(1)).first() is not None
 
 
 def _target(session: Session, actor: Staff, staff_id: int | None) -> Staff:
@@ -235,9 +261,11 @@ def _target(session: Session, actor: Staff, staff_id: int | None) -> Staff:
     return target
 
 
-def _own_visit(session: Session, actor: Staff, visit_id: int, *, for_update: bool = False) -> Visit:
-    """A visit the actor received (or shadows), or any visit of their site for a manager."""
-    visit = session.get(Visit, visit_id, with_for_update=for_update, populate_existing=for_update)
+def _own_visit(
+    session: Session, actor: Staff, visit_id: int, *, for_update: bool = False, fresh: bool = False
+) -> Visit:
+    """A visit the actor received (or shadows), or any visit of their site for a manager; `fresh`: read again."""
+    visit = session.get(Visit, visit_id, with_for_update=for_update, populate_existing=for_update or fresh)
     if visit is None or not authz.allowed(actor, site_id=visit.site_id):
         raise NotFound()
     if actor.id not in (visit.assigned_id, visit.shadow_id) and actor.role == Role.SALESPERSON:

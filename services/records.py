@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 import db
-from models import ContactKind, Customer, ReceptionRecord, Role, Staff, Visit, VisitStatus, utcnow
+from models import ContactKind, Customer, ReceptionRecord, Role, Site, Staff, Visit, VisitStatus, utcnow
 
-from . import audit, authz, contacts, followups, reception
+from . import audit, authz, contacts, followups, reception, roster
 from .errors import NotFound, ValidationError
 from .validation import clean_text, normalise_phone
 
@@ -74,11 +74,33 @@ def save(
     now = now or utcnow()
     db.begin_write(session)  # it reads, then writes: take the write lock first
     visit, customer = _visit(session, actor, visit_id)
-    site = contacts.site_of(session, actor)
-    record = session.exec(select(ReceptionRecord).where(ReceptionRecord.visit_id == visit_id)).first()
+    record = _write(session, actor, visit, customer, contacts.site_of(session, actor), form, now)
+    session.commit()
+    return record
+
+
+def save_and_finish(
+    session: Session, *, actor: Staff, visit_id: int, form: RecordForm, now: datetime | None = None
+) -> Visit:
+    """结束接待: the record is written and the reception ends in one tap and one transaction: a refused end (a tour
+    still out) keeps nothing of it, no half-done save the salesperson did not ask for."""
+    now = now or utcnow()
+    authz.require(actor, contacts.ON_SITE)
+    session.expire_all()  # whatever this session read before is read again under the lock
+    site = roster.lock_site(session, actor.site_id or 0)  # _visit finds only visits of the actor's site
+    with session.no_autoflush:  # nothing read below depends on what is written: one flush, at the commit
+        visit, customer = _visit(session, actor, visit_id)
+        _write(session, actor, visit, customer, site, form, now)
+        return reception.finish_recorded(session, site, visit, actor=actor, now=now)
+
+
+def _write(
+    session: Session, actor: Staff, visit: Visit, customer: Customer, site: Site, form: RecordForm, now: datetime
+) -> ReceptionRecord:
+    record = session.exec(select(ReceptionRecord).where(ReceptionRecord.visit_id == visit.id)).first()
     record = record or ReceptionRecord(
         site_id=visit.site_id,
-        visit_id=visit_id,
+        visit_id=visit.id or 0,
         customer_id=customer.id or 0,
         staff_id=actor.id or 0,
         name='',
@@ -118,16 +140,7 @@ def save(
         site_id=customer.site_id,
         after=audit.snapshot(record),
     )
-    session.commit()
     return record
-
-
-def save_and_finish(
-    session: Session, *, actor: Staff, visit_id: int, form: RecordForm, now: datetime | None = None
-) -> Visit:
-    """结束接待: the record is saved and the reception ends, in one tap."""
-    save(session, actor=actor, visit_id=visit_id, form=form, now=now)
-    return reception.finish(session, actor=actor, visit_id=visit_id, now=now)
 
 
 def summary(record: ReceptionRecord) -> str:
@@ -206,11 +219,13 @@ def _midpoint(customer: Customer, key: str) -> int | None:
 def _visit(session: Session, actor: Staff, visit_id: int) -> tuple[Visit, Customer]:
     """A visit the actor received (a manager: any of the site's), with its customer."""
     authz.require(actor, contacts.ON_SITE)
-    visit = session.get(Visit, visit_id)
-    if visit is None or visit.site_id != actor.site_id or visit.status == VisitStatus.INVALID:
+    query = select(Visit, Customer).join(Customer, col(Customer.id) == Visit.customer_id).where(Visit.id == visit_id)
+    found = session.exec(query).first()
+    if found is None:
+        raise NotFound()
+    visit, customer = found
+    if visit.site_id != actor.site_id or visit.status == VisitStatus.INVALID:
         raise NotFound()
     if actor.role == Role.SALESPERSON and actor.id != visit.assigned_id:
         raise NotFound()
-    customer = session.get(Customer, visit.customer_id)
-    assert customer is not None
     return visit, customer

@@ -130,6 +130,21 @@ def save(session: Session, roster: Roster, now: datetime) -> None:
         session.execute(update(table).where(table.c.id == change.pop('id')).values(**change))
 
 
+def set_available(session: Session, site: Site, day: date, staff_ids: list[int], now: datetime) -> None:
+    """These people's seats of the day become available (their reception ended), without reading the roster: what
+    save() writes for them once the rules set them free, when nothing else on the roster moves."""
+    if not staff_ids:
+        return
+    table = RosterEntry.__table__  # type: ignore[attr-defined]
+    available = str(StaffState.AVAILABLE)
+    session.execute(
+        update(table)
+        .where(table.c.site_id == site.id, table.c.day == day, table.c.staff_id.in_(staff_ids))
+        .where(table.c.state != available)
+        .values(state=available, state_since=now)
+    )
+
+
 def held_out(session: Session, site: Site, staff_ids: set[int], now: datetime) -> set[int]:
     """Salespeople the site's settings hold out of the rotation right now."""
     if not staff_ids or not sites.setting(site, 'hold_out_overdue_followups'):

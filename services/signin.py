@@ -83,10 +83,10 @@ def sign_in_group(
 ) -> list[SignInResult | DomainError]:
     """Sign-ins that arrived together, in order, in one transaction (group commit): one lock, one roster read and
     one commit for them all. Each has its own outcome; a refused one (a bad field, too many tries) stops no other."""
-    site = session.get(Site, site_id)
-    if site is None or not site.active:
-        raise NotFound()
     site = roster.lock_site(session, site_id)
+    if not site.active:
+        session.rollback()  # the lock goes with it
+        raise NotFound()
     day: roster.Roster | None = None  # read once, when the first new visit is routed
     alerts: list[VisitorAlert] = []
     outcomes: list[tuple[Visit, bool] | DomainError] = []
@@ -106,7 +106,11 @@ def sign_in_group(
     session.commit()  # only now may any visitor be told: a crash before this loses what nobody was promised
     if day is not None:
         emit_rotation(site_id, alerts)
-    return [o if isinstance(o, DomainError) else _result(session, o[0], duplicate=o[1]) for o in outcomes]
+    receivers = {o[0].assigned_id for o in outcomes if not isinstance(o, DomainError) and o[0].assigned_id}
+    consultants = (
+        {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(receivers)))} if receivers else {}
+    )
+    return [o if isinstance(o, DomainError) else _result(o[0], consultants, duplicate=o[1]) for o in outcomes]
 
 
 def _admit(session: Session, site: Site, request: SignInRequest, now: datetime) -> tuple[Visit, Customer | None]:
@@ -177,11 +181,8 @@ def _duplicate(session: Session, site: Site, form: SignInForm, request_key: str 
 
 
 def _allowed(session: Session, client: str, phone: str, now: datetime) -> bool:
-    keys = f'signin:client:{client}', f'signin:phone:{phone}'
-    ratelimit.preload(session, keys)
-    ok_client = ratelimit.allow(session, keys[0], limit=PER_CLIENT, window=RATE_WINDOW, now=now)
-    ok_phone = ratelimit.allow(session, keys[1], limit=PER_PHONE, window=RATE_WINDOW, now=now)
-    return ok_client and ok_phone
+    limits = {f'signin:client:{client}': PER_CLIENT, f'signin:phone:{phone}': PER_PHONE}
+    return ratelimit.allow(session, limits, window=RATE_WINDOW, now=now)
 
 
 def _record(
@@ -229,8 +230,8 @@ def _customer(session: Session, site: Site, phone: str) -> Customer | None:
     return customer
 
 
-def _result(session: Session, visit: Visit, *, duplicate: bool) -> SignInResult:
-    consultant = session.get(Staff, visit.assigned_id) if visit.assigned_id else None
+def _result(visit: Visit, consultants: dict[int | None, Staff], *, duplicate: bool) -> SignInResult:
+    consultant = consultants.get(visit.assigned_id)
     return SignInResult(
         visit_id=visit.id or 0,
         consultant=consultant.name if consultant else None,

@@ -1,12 +1,16 @@
 """Logging in, throttling, session validity and password changes."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
 
-from models import AuditLog, Role, utcnow
+import db
+from components import session as web_session
+from models import AuditLog, Role, Staff, utcnow
 from services import auth
+from services import staff as staff_service
 from services.errors import DomainError, ValidationError
 from tests.factories import PASSWORD, make_site, make_staff
 
@@ -102,3 +106,27 @@ def test_change_password_checks_the_current_one_and_the_rules(session: Session) 
 def test_password_hash_is_argon2id_not_the_password(session: Session) -> None:
     staff = make_staff(session, site=make_site(session), role=Role.MANAGER)
     assert staff.password_hash.startswith('$argon2id$') and PASSWORD not in staff.password_hash
+
+
+def test_a_checked_session_is_reused_but_ends_at_once_when_its_account_changes(session: Session) -> None:
+    site = make_site(session)
+    admin = make_staff(session, site=None, role=Role.ADMIN, username='root')
+    lina = make_staff(session, site=site, username='lina')
+    web_session.configure(session_hours=12)
+    data = {'staff_id': lina.id, 'epoch': lina.session_epoch, 'logged_in_at': time.time()}
+    assert (checked := web_session.staff_of(data)) is not None and checked.name == lina.name
+    lina.name = '改名'  # straight in the database, no event: within CHECKED_FOR_S the check is not repeated
+    session.commit()
+    assert (checked := web_session.staff_of(data)) is not None and checked.name != '改名'
+    with db.session() as s:  # deactivated through the service: out at once, not after CHECKED_FOR_S
+        staff_service.set_active(s, actor=admin, staff_id=lina.id or 0, active=False)
+    assert web_session.staff_of(data) is None
+    with db.session() as s:
+        staff_service.set_active(s, actor=admin, staff_id=lina.id or 0, active=True)
+        again = s.get(Staff, lina.id)
+        assert again is not None
+        data = {'staff_id': lina.id, 'epoch': again.session_epoch, 'logged_in_at': time.time()}
+    assert web_session.staff_of(data) is not None
+    with db.session() as s:  # a new password ends the other sessions at once too
+        changed = auth.change_password(s, actor=again, current=PASSWORD, new='a-new-secret-9')
+    assert changed.session_epoch != data['epoch'] and web_session.staff_of(data) is None

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, select
 
 import db
-from models import FollowUp, StaffState, TourStopVisit, utcnow
+from models import FollowUp, ReceptionRecord, StaffState, TourStopVisit, utcnow
 from services import board, reception, records, tours
 from services.errors import ValidationError
 from tests.customer_helpers import customer, form, received
@@ -91,3 +91,26 @@ def test_a_tour_starts_only_after_greeting_and_only_once(session: Session) -> No
         tours.start(s, actor=a, visit_id=result.visit_id, checklist={}, now=utcnow())
     with pytest.raises(ValidationError, match='带看已经开始'), db.session() as s:
         tours.start(s, actor=a, visit_id=result.visit_id, checklist={})
+
+
+def test_an_end_refused_for_a_tour_still_out_keeps_nothing_of_the_record(session: Session) -> None:
+    site, (a,) = staffed_site(session, ['甲'])
+    v = received(site, a)
+    with db.session() as s:
+        tour = tours.start(s, actor=a, visit_id=v.id or 0, checklist={})
+        opened = records.prefill(s, actor=a, visit_id=v.id or 0)  # the dialog, with the customer's version
+    opened.grade, opened.notes = 'A', '想看南向三房'
+    with pytest.raises(ValidationError) as refused, db.session() as s:
+        records.save_and_finish(s, actor=a, visit_id=v.id or 0, form=opened)
+    assert refused.value.field == 'tour'
+    with db.session() as s:
+        assert s.exec(select(ReceptionRecord)).first() is None  # one transaction: the record went with the end
+        assert customer(v.customer_id).grade is None
+        tours.end(s, actor=a, tour_id=tour.id or 0, grade='B', follow_up_on=None)
+        again = records.prefill(s, actor=a, visit_id=v.id or 0)
+    again.grade, again.notes = 'A', '想看南向三房'
+    with db.session() as s:
+        records.save_and_finish(s, actor=a, visit_id=v.id or 0, form=again)
+        record = s.exec(select(ReceptionRecord)).one()
+    assert record.grade == 'A' and record.notes == '想看南向三房'
+    assert customer(v.customer_id).grade == 'A'
