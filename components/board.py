@@ -41,6 +41,7 @@ def minutes_since(at: datetime, now: datetime | None = None) -> str:
 def board_view(board: Board, *, me: int | None = None, big: bool = False) -> None:
     """The whole board; `big` sizes it for a wall screen read from five metres."""
     counts(board, big=big)
+    notices(board, big=big)
     if board.waiting:
         waiting(board, big=big)
     with ui.column().classes('w-full gap-2' if not big else 'w-full gap-4'):
@@ -52,21 +53,31 @@ def board_view(board: Board, *, me: int | None = None, big: bool = False) -> Non
             row_view(row, number=None if row.trainee or row.state == StaffState.OFF else number, me=me, big=big)
 
 
-def counts(board: Board, *, big: bool) -> None:
+COUNTS = ('今日到访', '新客', '老客', '接待中', '带看中', '迎客用时（分）')
+
+
+def count_values(board: Board) -> list[str]:
+    """The day's figures, in the order of COUNTS."""
     greet = f'{board.greet_median_s / 60:.1f}' if board.greet_median_s is not None else '–'
-    items = [
-        (t('今日到访'), str(board.visits)),
-        (t('新客'), str(board.new_visits)),
-        (t('老客'), str(board.returning_visits)),
-        (t('接待中'), str(board.receiving)),
-        (t('带看中'), str(board.touring)),
-        (t('迎客用时（分）'), greet),
-    ]
+    figures = (board.visits, board.new_visits, board.returning_visits, board.receiving, board.touring)
+    return [*map(str, figures), greet]
+
+
+def counts(board: Board, *, big: bool) -> list[ui.label]:
+    """The day's figures as cards; returns their value labels (a live board changes their text in place)."""
+    values = []
     with ui.grid(columns=6 if big else 3).classes('w-full gap-2').mark('board-counts'):
-        for label, value in items:
+        for label, value in zip(map(t, COUNTS), count_values(board), strict=True):
             with ui.card().classes('items-center gap-0 py-2 ' + ('py-6' if big else '')):
-                ui.label(value).classes('font-bold ' + ('text-6xl' if big else 'text-2xl')).mark(f'count-{label}')
+                values.append(
+                    ui.label(value).classes('font-bold ' + ('text-6xl' if big else 'text-2xl')).mark(f'count-{label}')
+                )
                 ui.label(label).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+    return values
+
+
+def notices(board: Board, *, big: bool) -> None:
+    """Overdue duty checks, and on the TV the open complaints."""
     if board.overdue_checklists:
         ui.label(t('值班检查逾期 {n} 项', n=board.overdue_checklists)).classes(
             'w-full rounded bg-red-100 text-red-900 font-semibold p-2 ' + ('text-3xl' if big else 'text-sm')
@@ -95,21 +106,16 @@ def waiting(board: Board, *, big: bool) -> None:
             ).classes('text-3xl' if big else 'text-sm')
 
 
-def row_view(
-    row: BoardRow, *, number: int | None, me: int | None, big: bool, counted: bool | None = None
-) -> tuple[ui.card, ui.label]:
-    """One salesperson: place, name, state and since when, today's receptions, and flags; returns the card and its
-    "since" label. `counted` (a live board): the place comes from a CSS counter, so when one person goes to the
-    back no other row changes."""
+def row_view(row: BoardRow, *, number: int | None, me: int | None, big: bool) -> None:
+    """One salesperson: place, name, state and since when, today's receptions, and flags."""
     highlight = ' ring-4 ring-green-600' if row.up_next else ''
     mine = ' bg-teal-50' if row.staff_id == me else ''
     with (
-        ui.card().classes('w-full' + highlight + mine).mark(f'board-row-{row.staff_id}') as card,
+        ui.card().classes('w-full' + highlight + mine).mark(f'board-row-{row.staff_id}'),
         ui.row().classes('w-full items-center no-wrap gap-3'),
     ):
-        place = ('' if counted else '·') if counted is not None else (str(number) if number else '·')
-        ui.label(place).classes(
-            'font-bold text-center ' + ('text-5xl w-20' if big else 'text-xl w-8') + (' ac-place' if counted else '')
+        ui.label(str(number) if number else '·').classes(
+            'font-bold text-center ' + ('text-5xl w-20' if big else 'text-xl w-8')
         )
         with ui.column().classes('gap-0 min-w-0 flex-1'):
             with ui.row().classes('items-center gap-2 no-wrap'):
@@ -121,8 +127,7 @@ def row_view(
             ui.badge(t(STATE_LABELS[StaffState(row.state)]), color=STATE_COLORS[StaffState(row.state)]).classes(
                 'text-3xl px-4 py-2' if big else 'text-sm px-2 py-1'
             ).mark(f'state-{row.staff_id}')
-            since = ui.label(minutes_since(row.since)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
-    return card, since
+            ui.label(minutes_since(row.since)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
 
 
 def flags(row: BoardRow) -> list[tuple[str, str]]:

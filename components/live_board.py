@@ -9,22 +9,26 @@ scheduled (trailing edge: a read always starts after the last change, so the fin
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from nicegui import background_tasks, core, run, ui
 
 import db
-from components.board import counts, minutes_since, row_view, waiting
+from components.board import STATE_COLORS, STATE_LABELS, count_values, counts, flags, notices, waiting
 from models import StaffState, utcnow
-from services import events, rotation
-from services.board import Board, BoardRow, site_board
+from services import events, i18n
+from services.board import Board, BoardRow, line, site_board
 from services.i18n import t
 
 COALESCE_S = 0.25
 Push = Callable[[Board], None]
 _reads: dict[int, tuple[int, asyncio.Task[Board | None]]] = {}  # site id → (version, its read): a cache
 _sites: dict[int, _Site] = {}
+_rows: dict[tuple[int, str], tuple[Board, list[dict[str, Any]], str]] = {}  # (site, language) → newest board's rows
+_indexes: dict[int, tuple[Board, dict[int | None, BoardRow], dict[int | None, int]]] = {}  # site → its newest board's
 
 
 class _Site:
@@ -86,73 +90,112 @@ def _read(site_id: int) -> Board:
 
 
 class LiveBoard:
-    """A phone's board, updated in place: changed rows are redrawn, moved rows moved, the rest left alone."""
+    """A phone's board, changed in place: the figures' texts, the notices and waiting visitors only when they
+    change, and the rows as one BoardRows element, which the phone draws."""
 
     def __init__(self, board: Board, *, me: int | None) -> None:
-        self.me, self.board = me, board
-        self.top = ui.refreshable(_top)
-        self.top(board)
-        self.top_key = _top_key(board)
-        self.column = ui.column().classes('w-full gap-2 ac-live-board')
-        self.rows: dict[int, tuple[BoardRow, ui.card, ui.label]] = {}
-        self.show(board)
+        self.board = board
+        self.figures = counts(board, big=False)
+        self.notes = ui.refreshable(_notes)
+        self.notes(board)
+        self.notes_key = _notes_key(board)
+        self.rows = BoardRows(board, me=me)
 
     def show(self, board: Board) -> None:
         self.board = board
-        if (key := _top_key(board)) != self.top_key:
-            self.top.refresh(board)
-            self.top_key = key
-        for gone in set(self.rows) - {row.staff_id for row in board.rows}:
-            self.rows.pop(gone)[1].delete()
-        for row in board.rows:
-            drawn = self.rows.get(row.staff_id)
-            if drawn is None or drawn[0] != row:
-                if drawn is not None:
-                    drawn[1].delete()
-                with self.column:
-                    counted = not row.trainee and row.state != StaffState.OFF
-                    card, since = row_view(row, number=None, me=self.me, big=False, counted=counted)
-                self.rows[row.staff_id] = (row, card, since)
-        order = [self.rows[row.staff_id][1] for row in board.rows]
-        if self.column.default_slot.children != order:
-            self.column.default_slot.children[:] = order
-            self.column.update()
+        for label, value in zip(self.figures, count_values(board), strict=True):
+            if label.text != value:
+                label.set_text(value)
+        if (key := _notes_key(board)) != self.notes_key:
+            self.notes.refresh(board)
+            self.notes_key = key
+        self.rows.show(board)
 
     def tick(self) -> None:
-        """The clock moved: only the "since" labels whose text changed."""
-        now = utcnow()
-        if self.board.waiting:  # "waited N minutes"
-            self.top.refresh(self.board)
-        for row, _, since in self.rows.values():
-            if (text := minutes_since(row.since, now)) != since.text:
-                since.set_text(text)
+        """The clock moved: the waiting visitors' "waited N minutes" (the phone moves the rows' own times)."""
+        if self.board.waiting:
+            self.notes.refresh(self.board)
+
+
+class BoardRows(ui.element, component='board_rows.js'):
+    """The board's rows, drawn in the browser from one list (board_rows.js). As elements, 200 rows on 200 phones
+    were 8.8 MB of server memory per phone and a rebuild on every phone for each change (bench.signin --page
+    /rotation: 1.3 sign-ins/s); as a list, a change is one message per phone. The list goes as one JSON text made
+    once per board: as a list in the props, NiceGUI and socket.io would walk its 200 rows again for every phone."""
+
+    def __init__(self, board: Board, *, me: int | None) -> None:
+        super().__init__()
+        self._props['me'] = me
+        self._props['texts'] = {'just_now': t('刚刚'), 'minutes': t('{n} 分钟'), 'hours': t('{h} 小时 {m} 分')}
+        self.shown, self._props['rows'] = rows_of(board)
+        self._props['clock'] = time.time() * 1000  # the phone corrects its own clock by this
+
+    def show(self, board: Board) -> None:
+        rows, text = rows_of(board)
+        if rows is not self.shown:
+            self.shown, self._props['rows'], self._props['clock'] = rows, text, time.time() * 1000
+            self.update()
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        """What the phone shows of each row, for the page tests' should_see."""
+        return [text for row in self.shown for text in (row['name'], row['state'], row['receptions'])] + [
+            flag[0] for row in self.shown for flag in row['flags']
+        ]
+
+
+def rows_of(board: Board) -> tuple[list[dict[str, Any]], str]:
+    """The board's rows as the phone draws them, in the current language, and as JSON; made once per board and
+    language."""
+    key = (board.site_id, i18n.current_language())
+    made = _rows.get(key)
+    if made is None or made[0] is not board:
+        rows = [_row(row) for row in board.rows]
+        made = _rows[key] = (board, rows, json.dumps(rows, ensure_ascii=False, separators=(',', ':')))
+    return made[1], made[2]
+
+
+def _row(row: BoardRow) -> dict[str, Any]:
+    state = StaffState(row.state)
+    return {
+        'id': row.staff_id,
+        'name': row.name,
+        'state': t(STATE_LABELS[state]),
+        'color': STATE_COLORS[state],
+        'since': row.since.timestamp() * 1000,
+        'receptions': t('今日接待 {n}', n=row.receptions),
+        'flags': flags(row),
+        'up_next': row.up_next,
+        'counted': not row.trainee and state != StaffState.OFF,
+    }
 
 
 def place_in(board: Board, staff_id: int | None) -> int | None:
-    """My place in line on this board (1: up next), by the rule services.board.my_day reads it with."""
-    line = [r for r in board.rows if not r.trainee and r.state != StaffState.OFF]
-    line = [r for r in line if r.state == StaffState.AVAILABLE or (r.state in rotation.KEEPS_TURN and r.kept_turns)]
-    ids = [r.staff_id for r in line]
-    return ids.index(staff_id) + 1 if staff_id in ids else None
+    """My place in line on this board (1: up next)."""
+    return _index(board)[1].get(staff_id)
 
 
-def _top(board: Board) -> None:
-    counts(board, big=False)
+def row_in(board: Board, staff_id: int | None) -> BoardRow | None:
+    """My row on this board."""
+    return _index(board)[0].get(staff_id)
+
+
+def _index(board: Board) -> tuple[dict[int | None, BoardRow], dict[int | None, int]]:
+    """Each row and each place in line by staff id: worked out once per board, not once per phone."""
+    made = _indexes.get(board.site_id)
+    if made is None or made[0] is not board:
+        rows: dict[int | None, BoardRow] = {r.staff_id: r for r in board.rows}
+        places: dict[int | None, int] = {staff_id: n for n, staff_id in enumerate(line(board.rows), start=1)}
+        made = _indexes[board.site_id] = (board, rows, places)
+    return made[1], made[2]
+
+
+def _notes(board: Board) -> None:
+    notices(board, big=False)
     if board.waiting:
         waiting(board, big=False)
     if not board.rows:
         ui.label(t('今天还没有人签到')).classes('ac-muted')
 
 
-def _top_key(board: Board) -> tuple[object, ...]:
-    return (
-        board.visits,
-        board.new_visits,
-        board.returning_visits,
-        board.receiving,
-        board.touring,
-        board.greet_median_s,
-        board.overdue_checklists,
-        tuple(board.waiting),
-        not board.rows,
-    )
+def _notes_key(board: Board) -> tuple[object, ...]:
+    return board.overdue_checklists, tuple(board.waiting), not board.rows

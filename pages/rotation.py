@@ -42,14 +42,14 @@ async def rotation_page() -> None:
         view = RotationView(me)
         seen = events.rotation_version(me.site_id or 0)
         view.day, site_board = await view.read()
-        view.mine(me, view.day, view.refresh)
+        view.mine(me, view.day, view.refresh, view.place)
         ui.label(t('今日轮序')).classes('text-base font-semibold mt-2')
         if site_board is not None:
             view.live = LiveBoard(site_board, me=me.id)
-            view.my_row = _row(site_board, me.id)
+            view.my_row = live_board.row_in(site_board, me.id)
             live_board.follow(me.site_id or 0, view.on_board, seen=seen)
             ui.timer(30, view.live.tick, immediate=False)  # only the "since" minutes change with the clock
-        alert.on_greeted(view.refresh_mine)  # my visit card: 开始带看 once I have greeted
+        alert.on_greeted(view.greeted)  # my visit card: 开始带看 once I have greeted
 
 
 class RotationView:
@@ -59,6 +59,7 @@ class RotationView:
     def __init__(self, me: Staff) -> None:
         self.me = me
         self.mine = ui.refreshable(my_day)
+        self.place = PlaceLine()
         self.live: LiveBoard | None = None
         self.my_row: BoardRow | None = None
         self.day: board.MyDay | None = None
@@ -70,34 +71,38 @@ class RotationView:
     def on_board(self, site_board: Board) -> None:
         if self.live is not None:
             self.live.show(site_board)
-        if (row := _row(site_board, self.me.id)) != self.my_row:
+        if (row := live_board.row_in(site_board, self.me.id)) != self.my_row:
             self.my_row = row
-            self.refresh_mine()
+            self.refresh_mine(site_board)
         elif self.day is not None and (place := live_board.place_in(site_board, self.me.id)) != self.day.place:
             self.day = replace(self.day, place=place)  # someone ahead moved: no need to read my day again
-            self.mine.refresh(self.me, self.day, self.refresh)
+            self.place.show(place)  # with every visitor assigned, everybody's place moves: one label, in place
 
-    async def update_mine(self) -> None:
+    async def update_mine(self, site_board: Board | None = None) -> None:
         self.updates += 1
         number = self.updates
-        day = await run.io_bound(_my_day, self.me)
-        if number == self.updates:  # a later update is on its way with newer data
+        if site_board is not None and self.day is not None:  # my row and place are on the board: read my visits only
+            visits = await run.io_bound(_my_visits, self.me)
+            day = board.day_of(site_board.rows, self.me, visits, self.day.timezone) if visits is not None else None
+        else:
+            day = await run.io_bound(_my_day, self.me)
+        if day is not None and number == self.updates:  # else the server stops, or newer data is on its way
             self.day = day
-            self.mine.refresh(self.me, day, self.refresh)
+            self.mine.refresh(self.me, day, self.refresh, self.place)
 
-    def refresh_mine(self) -> None:
-        background_tasks.create(self.update_mine(), name='my day')
+    def refresh_mine(self, site_board: Board | None = None) -> None:
+        background_tasks.create(self.update_mine(site_board), name='my day')
+
+    def greeted(self) -> None:
+        """我来接待 changed my visit, not my row: the board I have is good for the rest."""
+        self.refresh_mine(self.live.board if self.live is not None else None)
 
     def refresh(self) -> None:
         """After my own action: my day at once (the board follows with the rotation change)."""
         self.refresh_mine()
 
 
-def _row(site_board: Board, staff_id: int | None) -> BoardRow | None:
-    return next((row for row in site_board.rows if row.staff_id == staff_id), None)
-
-
-def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object]) -> None:
+def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object], place: PlaceLine) -> None:
     """My state and place, the buttons to change them, and my receptions today."""
     if day is None:
         return
@@ -108,7 +113,7 @@ def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object]) ->
                 'unelevated color=teal-8'
             ).classes('w-full ac-big-btn').mark('check-in')
             return
-        status_line(day)
+        status_line(day, place)
         if day.trainee:
             ui.label(t('入职首月：跟随带教师傅接待，不单独轮序')).classes('ac-muted text-sm')
         open_visits = [v for v in day.visits if v.status in (VisitStatus.ASSIGNED, VisitStatus.RECEIVING)]
@@ -124,17 +129,35 @@ def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object]) ->
                 ui.label(f'{visit.customer} · {at:%H:%M} · {t(visit_status(visit.status))}').classes('text-sm py-1')
 
 
-def status_line(day: board.MyDay) -> None:
+def status_line(day: board.MyDay, place: PlaceLine) -> None:
     state = StaffState(day.state or StaffState.OFF)
     with ui.row().classes('w-full items-center justify-between no-wrap'):
         ui.label(t(STATE_LABELS[state])).classes('text-2xl font-bold').mark('my-state')
         ui.label(minutes_since(day.since) if day.since else '').classes('ac-muted')
-    if state != StaffState.AVAILABLE:
-        return  # a place in line means something only to someone who can take the next visitor
-    if day.place == 1:
-        ui.label(t('下一位就是您，请留意入口')).classes('text-green-800 font-semibold').mark('my-place')
-    elif day.place:
-        ui.label(t('您排第 {n} 位', n=day.place)).classes('text-base').mark('my-place')
+    if state == StaffState.AVAILABLE:  # a place in line means something only to someone who can take the next one
+        place.draw(day.place)
+
+
+class PlaceLine:
+    """My place in line: one label whose text changes in place (each visitor assigned moves everybody's place)."""
+
+    def __init__(self) -> None:
+        self.label: ui.label | None = None
+
+    def draw(self, place: int | None) -> None:
+        self.label = ui.label().mark('my-place')
+        self.show(place)
+
+    def show(self, place: int | None) -> None:
+        if self.label is None or self.label.is_deleted:
+            return
+        if place == 1:
+            text, classes = t('下一位就是您，请留意入口'), 'text-green-800 font-semibold'
+        else:
+            text, classes = (t('您排第 {n} 位', n=place), 'text-base') if place else ('', '')
+        if text != self.label.text:
+            self.label.set_text(text)
+            self.label.classes(replace=classes)
 
 
 def state_buttons(me: Staff, current: str | None, refresh: Callable[[], object]) -> None:
@@ -222,3 +245,8 @@ async def _act(action: Callable[..., object], refresh: Callable[[], object]) -> 
 def _my_day(me: Staff) -> board.MyDay:
     with db.session() as s:
         return board.my_day(s, actor=me)
+
+
+def _my_visits(me: Staff) -> list[board.MyVisit]:
+    with db.session() as s:
+        return board.my_visits(s, actor=me)
