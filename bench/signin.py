@@ -6,12 +6,16 @@ Visitors: the POST the public sign-in page's script sends, each from its own pho
 (X-Forwarded-For, which uvicorn trusts from 127.0.0.1). The alert is timed from the visitor's POST to the moment the
 assigned salesperson's phone receives the banner naming the visitor over its websocket.
 
-Receptions end the way they do on a real day, through the one app process: the alerted phone taps 我来接待 on its
-banner (over its websocket), and --hold seconds after the alert ends the reception with its own session
-(POST /_bench/finish/<visit>, mounted only for the benchmark: what 保存并结束接待 runs — the record, then the
-end — without driving the record dialog). Earlier versions had a second OS process write the records and end the
-receptions straight into the database file; on SQLite that process and the app then fought for the one write lock
-with busy-timeout sleeps, which no phone ever does. A watcher process still checks, read-only, ten times a second,
+Receptions: each alerted phone taps 我来接待 on its banner (over its websocket). A real reception lasts half an hour
+or more, so on an opening day none ends during a one-minute burst: by default (--hold 0) the salesperson stays with
+the visitor, and once everyone is busy the next visitors wait for a free salesperson (their page says so) — the
+alert latency then covers the first N visitors, the ones the rotation can place at once. --hold S is a stress test of
+the whole reception cycle instead: S seconds after the alert the phone ends the reception with its own session
+(POST /_bench/finish/<visit>, mounted only for the benchmark: what 保存并结束接待 runs, the record and the end in one
+transaction, without driving the record dialog), so every visitor is alerted, greeted, recorded and ended: four
+writes per visitor. Earlier versions had a second OS process write the records and end the receptions straight
+into the database file; on SQLite that process and the app then fought for the one write lock with busy-timeout
+sleeps, which no phone ever does. A watcher process still checks, read-only, ten times a second,
 that nobody holds two open visits. Generator, watcher and server share the machine's cores: the CPU each used is
 reported with the figures. --database-url runs it on PostgreSQL (a fresh database, dropped afterwards).
 """
@@ -60,7 +64,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--seconds', type=float, default=60.0, help='length of the burst (default 60)')
     parser.add_argument('--page', default='/', help='the page every staff phone holds open (default /)')
     parser.add_argument(
-        '--hold', type=float, default=1.0, help='seconds a reception lasts (default 1; 0: never ended, visitors queue)'
+        '--hold',
+        type=float,
+        default=0.0,
+        help='seconds until each reception ends (default 0: not during the burst, as on a real day; visitors wait for '
+        'a free salesperson); e.g. 1: every visitor alerted, greeted, recorded and ended — the whole cycle',
     )
     parser.add_argument('--browser-login', action='store_true', help='log in with Chromium (slow) instead')
     parser.add_argument(

@@ -1,9 +1,10 @@
-"""The rotation board on staff phones, live: one shared read per site at most every COALESCE_S, pushed to each phone,
-which redraws only the rows that changed.
+"""The rotation board on staff phones, live: one shared read per site at most every COALESCE_S, pushed to each phone.
 
 On an opening-day burst the rotation changes dozens of times a second; redrawing every phone's whole board each time
 would be thousands of rebuilt elements a second on the one event loop. A change starts a read unless one is already
-scheduled (trailing edge: a read always starts after the last change, so the final state always shows).
+scheduled (trailing edge: a read always starts after the last change, so the final state always shows). Each board
+is turned once into what the phones need (the rows as one JSON text, each person's row and place); a phone then
+changes a few texts and sends that text on, and its browser draws the rows (board_rows.js).
 """
 
 from __future__ import annotations

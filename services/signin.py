@@ -116,12 +116,14 @@ def sign_in_group(
 def _admit(session: Session, site: Site, request: SignInRequest, now: datetime) -> tuple[Visit, Customer | None]:
     """The new visit and its customer, or (customer None) the visit this form already made; DomainError if refused."""
     form = validate(request.form, site)
-    existing = _duplicate(session, site, form, request.request_key, now)
-    if existing is not None:
-        return existing, None
+    if request.request_key and (same := _same_form(session, site, request.request_key)) is not None:
+        return same, None
+    customer = _customer(session, site, form.phone)
+    if customer is not None and (recent := _open_visit(session, customer, now)) is not None:
+        return recent, None  # the same phone within half an hour, still open: a second tap, a reload, another form
     if request.registered_by is None and not _allowed(session, request.client, form.phone, now):
         raise DomainError('提交太频繁，请稍后再试，或请现场工作人员帮您登记')  # the counts stand all the same
-    return _record(session, site, form, request.source, request.request_key, request.registered_by, now)
+    return _record(session, site, form, customer, request, now)
 
 
 def validate(form: SignInForm, site: Site) -> SignInForm:
@@ -161,21 +163,17 @@ def _party_size(raw: int | str | None) -> int:
     return size
 
 
-def _duplicate(session: Session, site: Site, form: SignInForm, request_key: str | None, now: datetime) -> Visit | None:
-    """The visit this same form (or this phone, within half an hour and still open) already made."""
-    if request_key:
-        same = session.exec(select(Visit).where(Visit.site_id == site.id, Visit.request_key == request_key)).first()
-        if same is not None:
-            return same
-    query = (
-        select(Visit)
-        .join(Customer)
-        .where(
-            Customer.site_id == site.id,
-            Customer.phone == form.phone,
-            Visit.arrived_at > now - DUPLICATE_WINDOW,
-            col(Visit.status).in_([VisitStatus.WAITING, VisitStatus.ASSIGNED, VisitStatus.RECEIVING]),
-        )
+def _same_form(session: Session, site: Site, request_key: str) -> Visit | None:
+    """The visit this very form made (a double tap, back and submit again)."""
+    return session.exec(select(Visit).where(Visit.site_id == site.id, Visit.request_key == request_key)).first()
+
+
+def _open_visit(session: Session, customer: Customer, now: datetime) -> Visit | None:
+    """The customer's visit of the last half hour that is still open."""
+    query = select(Visit).where(
+        Visit.customer_id == customer.id,
+        Visit.arrived_at > now - DUPLICATE_WINDOW,
+        col(Visit.status).in_([VisitStatus.WAITING, VisitStatus.ASSIGNED, VisitStatus.RECEIVING]),
     )
     return session.exec(query).first()
 
@@ -186,15 +184,8 @@ def _allowed(session: Session, client: str, phone: str, now: datetime) -> bool:
 
 
 def _record(
-    session: Session,
-    site: Site,
-    form: SignInForm,
-    source: str,
-    request_key: str | None,
-    registered_by: Staff | None,
-    now: datetime,
+    session: Session, site: Site, form: SignInForm, customer: Customer | None, request: SignInRequest, now: datetime
 ) -> tuple[Visit, Customer]:
-    customer = _customer(session, site, form.phone)
     returning = customer is not None
     if customer is None:
         customer = Customer(
@@ -214,9 +205,9 @@ def _record(
         party_size=int(form.party_size or 1),
         first_visit=form.first_visit,
         returning_customer=returning,
-        source=source,
-        request_key=request_key,
-        registered_by_id=registered_by.id if registered_by else None,
+        source=request.source,
+        request_key=request.request_key,
+        registered_by_id=request.registered_by.id if request.registered_by else None,
     )
     session.add(visit)
     session.flush()
