@@ -90,12 +90,22 @@ def notices(board: Board, *, big: bool) -> None:
         ui.label(text).classes(f'w-full rounded font-semibold p-2 text-3xl {colour}').mark('count-complaints')
 
 
+WAITING_SHOWN = 5
+"""Waiting visitors named on a board, the longest-waiting first; the rest are counted (a crowd would fill the
+screen, and every phone would redraw hundreds of lines with each new arrival)."""
+
+
 def waiting(board: Board, *, big: bool) -> None:
     with ui.card().classes('w-full bg-amber-100 gap-1').mark('board-waiting'):
         ui.label(t('等待接待 {n} 组', n=len(board.waiting))).classes(
             'font-semibold text-amber-900 ' + ('text-4xl' if big else 'text-base')
         )
-        for visit in board.waiting:
+        if len(board.waiting) > WAITING_SHOWN:
+            more = len(board.waiting) - WAITING_SHOWN
+            ui.label(t('等得最久的 {shown} 组，另有 {n} 组', shown=WAITING_SHOWN, n=more)).classes(
+                'text-amber-900 ' + ('text-2xl' if big else 'text-xs')
+            )
+        for visit in board.waiting[:WAITING_SHOWN]:
             ui.label(
                 t(
                     '{name}（{n} 人）· 已等 {since}',

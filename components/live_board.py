@@ -18,7 +18,16 @@ from typing import Any
 from nicegui import background_tasks, core, run, ui
 
 import db
-from components.board import STATE_COLORS, STATE_LABELS, count_values, counts, flags, notices, waiting
+from components.board import (
+    STATE_COLORS,
+    STATE_LABELS,
+    WAITING_SHOWN,
+    count_values,
+    counts,
+    flags,
+    notices,
+    waiting,
+)
 from models import StaffState, utcnow
 from services import events, i18n
 from services.board import Board, BoardRow, line, site_board
@@ -199,4 +208,4 @@ def _notes(board: Board) -> None:
 
 
 def _notes_key(board: Board) -> tuple[object, ...]:
-    return board.overdue_checklists, tuple(board.waiting), not board.rows
+    return board.overdue_checklists, tuple(board.waiting[:WAITING_SHOWN]), len(board.waiting), not board.rows

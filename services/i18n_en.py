@@ -284,6 +284,7 @@ EN: dict[str, str] = {
     '空闲': 'Available',
     '等待中': 'Waiting',
     '等待接待 {n} 组': '{n} parties waiting',
+    '等得最久的 {shown} 组，另有 {n} 组': 'the {shown} waiting longest; {n} more',
     '签到上岗': 'Check in',
     '经理调整': 'Moved by the manager',
     '结束接待': 'Finish reception',

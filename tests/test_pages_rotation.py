@@ -206,3 +206,15 @@ def board_states(phone: User) -> dict[int, str]:
     """Each salesperson's state on this phone's board, from the rows it was sent."""
     (rows,) = phone.find(kind=BoardRows).elements
     return {row['id']: row['state'] for row in rows.shown}
+
+
+async def test_a_crowd_waiting_is_counted_and_only_the_longest_waiting_are_named(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    for n in range(8):  # 李娜 takes the first; seven wait
+        arrive(people['site'], phone=f'1391234561{n}')
+    await user.should_see('等待接待 7 组', retries=50)
+    await user.should_see('等得最久的 5 组，另有 2 组')
+    assert len(user.find('已等').elements) == 5

@@ -183,6 +183,11 @@ def test_visitor_signs_in_and_the_one_who_is_up_is_alerted(
 
     expect(phone_b.get_by_text(UP_NEXT)).to_be_visible()  # B's page has heard of the visit by now ...
     expect(phone_b.locator('.ac-alerts').get_by_text('请接待客户')).to_have_count(0)  # ... and got no alert
+    board_b = phone_b.locator('.ac-live-board')  # drawn by B's browser from the rows the server sent
+    expect(board_b.locator('.q-card').first).to_contain_text(second)  # B first in line, A gone to the back
+    expect(board_b.locator('.q-card', has_text=second).get_by_text('下一位')).to_be_visible()
+    expect(board_b.locator('.q-card', has_text=first).get_by_text('接待中')).to_be_visible()
+    expect(board_b.locator('.q-card', has_text=first)).to_contain_text('今日接待 1')
 
     take(phone_a)
     expect(phone_a.get_by_text('正在接待：王先生')).to_be_visible()
