@@ -12,11 +12,15 @@ from nicegui import app, ui
 
 import config
 import db
-from components import alert, complaint_alert, fast_lane, live_board, session
+from bench import hooks as bench_hooks
+from components import alert, complaint_alert, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
-from pages import ROUTERS, bench_hooks
-from services import i18n, setup
+from pages import ROUTERS
+from pages.signin import fast_lane
+from services import demo, wiring
+from services.accounts import setup
+from services.core import i18n
 
 ASSETS = Path(__file__).parent / 'assets'
 
@@ -37,11 +41,11 @@ def prepare(settings: Settings) -> None:
 
 def load_demo() -> None:
     with db.session() as s:
-        site = setup.load_demo(s)
+        site = demo.load_demo(s)
     print(
-        f'\nDemo site "{site.name}" is ready. Password for every demo account: {setup.DEMO_PASSWORD}\n'
-        f'  admin: {setup.DEMO_ADMIN[1]}   manager: {setup.DEMO_MANAGER[2]} ({setup.DEMO_MANAGER[1]})\n'
-        f'  salespeople: {", ".join(u for _, _, u, _ in setup.DEMO_SALES)}\n',
+        f'\nDemo site "{site.name}" is ready. Password for every demo account: {demo.DEMO_PASSWORD}\n'
+        f'  admin: {demo.DEMO_ADMIN[1]}   manager: {demo.DEMO_MANAGER[2]} ({demo.DEMO_MANAGER[1]})\n'
+        f'  salespeople: {", ".join(u for _, _, u, _ in demo.DEMO_SALES)}\n',
         flush=True,
     )
 
@@ -49,6 +53,7 @@ def load_demo() -> None:
 def compose(settings: Settings) -> None:
     """Static files, the auth middleware, the shared head and every page."""
     config.set_current(settings)
+    wiring.connect()  # the areas' hooks into each other
     i18n.configure(default=settings.language, resolver=session.language)
     session.configure(session_hours=settings.session_hours)
     alert.install_dispatcher()

@@ -26,7 +26,9 @@ from sqlmodel import Session, SQLModel, select
 
 import db
 from models import Role, Site, Staff
-from services import analysis, customers, followups, roster, timeline
+from services.customers import analysis, followups, timeline
+from services.customers import search as customers
+from services.rotation import roster
 
 PG_URL = os.environ.get('ANCHANG_BENCH_PG_URL', 'postgresql+psycopg://postgres@127.0.0.1:5432/postgres')
 SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈'

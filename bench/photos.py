@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-from services.photos import ProcessedPhoto, Stamp, process_photo
+from services.photos.pipeline import ProcessedPhoto, Stamp, process_photo
 
 from .harness import print_result
 

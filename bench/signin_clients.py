@@ -83,7 +83,9 @@ def prepare(data_dir: Path, salespeople: int, *, database_url: str = '') -> Prep
     import config
     import db
     from models import Role, Site, Staff
-    from services import display, reception, security
+    from services.core import security
+    from services.rotation import reception
+    from services.signin import display
 
     settings = config.load_settings(env, env_file=data_dir / '.env')
     db.init_engine(settings.database_url)

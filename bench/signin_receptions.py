@@ -92,7 +92,7 @@ def watcher(database_url: str, stop: MpEvent, results: Queue) -> None:
 
     import db
     from models import Visit
-    from services import reception
+    from services.rotation import reception
 
     db.init_engine(database_url)
     held_two: set[int | None] = set()

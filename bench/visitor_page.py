@@ -67,12 +67,13 @@ def entrance_token(app: AppServer) -> str:
     import config
     import db
     from models import Site
-    from services import display, setup
+    from services import demo
+    from services.signin import display
 
     settings = config.load_settings(child_env(app.data_dir, app.port), env_file=app.data_dir / '.env')
     db.init_engine(settings.database_url)
     with db.session() as s:
-        site = s.exec(select(Site).where(Site.code == setup.DEMO_SITE_CODE)).one()
+        site = s.exec(select(Site).where(Site.code == demo.DEMO_SITE_CODE)).one()
     return display.entrance_token(site, secret=settings.secret)
 
 

@@ -8,10 +8,11 @@ from nicegui import run, ui
 
 import db
 from models import Staff
-from services import events, reception
-from services.errors import DomainError
-from services.events import VisitorAlert
-from services.i18n import t
+from services.core import events
+from services.core.errors import DomainError
+from services.core.events import VisitorAlert
+from services.core.i18n import t
+from services.rotation import reception
 
 _phones: dict[int, list[Callable[[VisitorAlert], None]]] = {}  # staff id → the callbacks of their open pages
 _greeted: dict[str, list[Callable[[], object]]] = {}  # client id → what its page redraws after 我来接待

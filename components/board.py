@@ -7,8 +7,8 @@ from datetime import datetime
 from nicegui import ui
 
 from models import StaffState, utcnow
-from services.board import Board, BoardRow
-from services.i18n import t
+from services.core.i18n import t
+from services.rotation.board import Board, BoardRow
 
 STATE_LABELS = {
     StaffState.AVAILABLE: '空闲',

@@ -13,10 +13,12 @@ from nicegui import background_tasks, run, ui
 
 import db
 from models import Role, Staff
-from services import complaint_deadlines, complaint_lists, events
-from services import complaint_rules as rules
-from services.complaint_lists import ComplaintRow
-from services.i18n import t
+from services.complaints import deadlines as complaint_deadlines
+from services.complaints import lists as complaint_lists
+from services.complaints import rules
+from services.complaints.lists import ComplaintRow
+from services.core import events
+from services.core.i18n import t
 
 from .alert import CHIME, UNLOCK
 

@@ -9,10 +9,10 @@ from nicegui import ui
 
 import db
 from models import ComplaintStatus, Role, Severity, Staff, utcnow
-from services import complaint_lists
-from services import complaint_rules as rules
-from services.complaint_lists import ComplaintRow
-from services.i18n import t
+from services.complaints import lists as complaint_lists
+from services.complaints import rules
+from services.complaints.lists import ComplaintRow
+from services.core.i18n import t
 
 STATUS_COLOURS: dict[str, str] = {
     ComplaintStatus.NEW: 'red-7',

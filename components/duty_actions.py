@@ -12,8 +12,8 @@ import config
 import db
 from components.session import current_staff
 from models import Staff
-from services import photo_store
-from services.errors import DomainError
+from services.core.errors import DomainError
+from services.photos import store as photo_store
 
 T = TypeVar('T')
 

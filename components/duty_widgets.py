@@ -8,10 +8,10 @@ from nicegui import ui
 
 import db
 from models import ChecklistStatus, Staff
-from services import checklists, rectification
-from services.checklists import ChecklistView
-from services.i18n import t
-from services.rectification import RectificationView
+from services.core.i18n import t
+from services.duty import checklists, rectification
+from services.duty.checklists import ChecklistView
+from services.duty.rectification import RectificationView
 
 from .duty_actions import act, add_photo
 from .frame import page_dialog

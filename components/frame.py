@@ -11,7 +11,7 @@ from nicegui.events import ValueChangeEventArguments
 
 import db
 from models import Role, Site, Staff
-from services.i18n import t
+from services.core.i18n import t
 
 from .alert import install_visitor_alert
 from .complaint_alert import install_complaint_alert

@@ -29,9 +29,9 @@ from components.board import (
     waiting,
 )
 from models import StaffState, utcnow
-from services import events, i18n
-from services.board import Board, BoardRow, line, site_board
-from services.i18n import t
+from services.core import events, i18n
+from services.core.i18n import t
+from services.rotation.board import Board, BoardRow, line, site_board
 
 COALESCE_S = 0.25
 Push = Callable[[Board], None]

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import events, ui
 
 from models import Photo
-from services.i18n import t
+from services.core.i18n import t
 
 from .frame import page_dialog
 

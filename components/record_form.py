@@ -12,9 +12,11 @@ import db
 from components.frame import field_error, page_dialog
 from components.session import current_staff
 from models import Site, Staff
-from services import contacts, records, sites
-from services.errors import DomainError, ValidationError
-from services.i18n import t
+from services.accounts import sites
+from services.core.errors import DomainError, ValidationError
+from services.core.i18n import t
+from services.customers import contacts, records
+from services.rotation import reception
 
 
 def chips(options: list[str] | tuple[str, ...], value: list[str], *, multiple: bool, mark: str) -> list[str]:
@@ -187,4 +189,4 @@ def _show(fields: dict[str, ui.element], error: ValidationError) -> None:
 
 def _save(actor: Staff, visit_id: int, form: records.RecordForm) -> None:
     with db.session() as s:
-        records.save_and_finish(s, actor=actor, visit_id=visit_id, form=form)
+        reception.save_and_finish(s, actor=actor, visit_id=visit_id, form=form)

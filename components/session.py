@@ -14,7 +14,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 import db
 from models import Role, Staff
-from services import auth, authz, events
+from services.accounts import auth
+from services.core import authz, events
 
 PUBLIC_PATHS = {'/login', '/logout', '/sw.js', '/offline.html', '/manifest.webmanifest', '/favicon.ico'}
 PUBLIC_PREFIXES = ('/_nicegui', '/pwa/', '/v/', '/tv/')  # visitor sign-in and the TV board: no staff login

@@ -8,7 +8,7 @@ import re
 from fastapi import Request
 
 import config
-from services import qr
+from services.signin import qr
 
 _HOST = re.compile(r'[A-Za-z0-9.-]{1,253}(:\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?')
 _PREFIX = re.compile(r'(/[A-Za-z0-9._~-]+)*/?')

@@ -9,7 +9,7 @@ from components.duty_widgets import duty_home_card
 from components.frame import frame, nav_for
 from components.session import guard
 from models import Role
-from services.i18n import t
+from services.core.i18n import t
 
 router = APIRouter()
 ROLE_NAMES = {Role.SALESPERSON: '置业顾问', Role.MANAGER: '销售经理', Role.ADMIN: '集团管理员'}

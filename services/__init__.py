@@ -1,1 +1,1 @@
-"""The domain: plain functions that take a session first; no `ui` import."""
+"""The domain, one package per area (no `ui` import); services/wiring.py connects the areas' hooks."""

@@ -15,7 +15,10 @@ from sqlmodel import Session, SQLModel
 
 import db
 import models  # noqa: F401 - every table on the metadata
-from services import events
+from services import wiring
+from services.core import events
+
+wiring.connect()  # the areas' hooks, as main.py connects them: service tests run without main.py
 
 PG_URL = os.environ.get('ANCHANG_TEST_DATABASE_URL', '')
 BACKENDS = ['sqlite', 'postgresql'] if PG_URL else ['sqlite']

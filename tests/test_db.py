@@ -10,7 +10,7 @@ from sqlmodel import Session, SQLModel
 
 import db
 from models import AuditLog
-from tests.factories import make_site
+from tests.helpers.factories import make_site
 
 
 def test_migrations_create_exactly_the_models(session: Session) -> None:

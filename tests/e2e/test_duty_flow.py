@@ -20,8 +20,11 @@ import config
 import db
 from bench.harness import AppServer
 from models import Role, Staff, utcnow
-from services import checklists, duty_roster, roster, security
-from services.sites import SiteForm, create_site
+from services.accounts.sites import SiteForm, create_site
+from services.core import security
+from services.duty import checklists
+from services.duty import roster as duty_roster
+from services.rotation import roster
 
 from .conftest import PHONE, TIMEOUT_MS, log_in, shot
 

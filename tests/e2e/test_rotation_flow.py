@@ -21,8 +21,9 @@ import config
 import db
 from bench.harness import AppServer
 from models import Role, Staff, Visit
-from services import display, security
-from services.sites import SiteForm, create_site
+from services.accounts.sites import SiteForm, create_site
+from services.core import security
+from services.signin import display
 
 from .conftest import NARROW_PHONE, PHONE, TIMEOUT_MS, log_in, shot
 

@@ -1,0 +1,252 @@
+"""接待轮序: my place and state, my receptions, the live board; 客户进门 for visitors who don't scan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from zoneinfo import ZoneInfo
+
+from nicegui import APIRouter, background_tasks, run, ui
+
+import db
+from components import actions, alert, live_board
+from components.board import STATE_LABELS, minutes_since
+from components.frame import dialog_buttons, frame, page_dialog
+from components.live_board import LiveBoard
+from components.record_form import open_record_form
+from components.session import guard
+from models import Role, Staff, StaffState, VisitStatus
+from pages.signin.desk import desk_button
+from services.core import events
+from services.core.i18n import t
+from services.rotation import board, reception
+from services.rotation.board import Board, BoardRow
+
+router = APIRouter()
+ON_ROTATION = frozenset({Role.SALESPERSON, Role.MANAGER})
+MY_STATES = [StaffState.AVAILABLE, StaffState.BREAK, StaffState.MEETING, StaffState.AWAY, StaffState.OFF]
+INVALID_REASONS = ['送快递/外卖', '问路', '推销/广告', '找人/办事']
+
+
+@router.page('/rotation')
+async def rotation_page() -> None:
+    me = guard(ON_ROTATION)
+    if me is None:
+        return
+    with frame('接待轮序', me, active='/rotation'):
+        desk_button(me)
+        if me.role == Role.MANAGER:
+            ui.button(t('轮序管理'), icon='tune', on_click=lambda: ui.navigate.to('/rotation/manage')).props(
+                'outline color=teal-8'
+            ).classes('w-full').mark('manage')
+        view = RotationView(me)
+        seen = events.rotation_version(me.site_id or 0)
+        view.day, site_board = await view.read()
+        view.mine(me, view.day, view.refresh, view.place)
+        ui.label(t('今日轮序')).classes('text-base font-semibold mt-2')
+        if site_board is not None:
+            view.live = LiveBoard(site_board, me=me.id)
+            view.my_row = live_board.row_in(site_board, me.id)
+            live_board.follow(me.site_id or 0, view.on_board, seen=seen)
+            ui.timer(30, view.live.tick, immediate=False)  # only the "since" minutes change with the clock
+        alert.on_greeted(view.greeted)  # my visit card: 开始带看 once I have greeted
+
+
+class RotationView:
+    """This phone's two live parts: my day, read again when my own row of the board changes, and the board, which
+    the site's shared read pushes at most every live_board.COALESCE_S and which redraws only what changed."""
+
+    def __init__(self, me: Staff) -> None:
+        self.me = me
+        self.mine = ui.refreshable(my_day)
+        self.place = PlaceLine()
+        self.live: LiveBoard | None = None
+        self.my_row: BoardRow | None = None
+        self.day: board.MyDay | None = None
+        self.updates = 0
+
+    async def read(self) -> tuple[board.MyDay | None, Board | None]:
+        return await run.io_bound(_my_day, self.me), await live_board.read(self.me.site_id or 0)
+
+    def on_board(self, site_board: Board) -> None:
+        if self.live is not None:
+            self.live.show(site_board)
+        if (row := live_board.row_in(site_board, self.me.id)) != self.my_row:
+            self.my_row = row
+            self.refresh_mine(site_board)
+        elif self.day is not None and (place := live_board.place_in(site_board, self.me.id)) != self.day.place:
+            self.day = replace(self.day, place=place)  # someone ahead moved: no need to read my day again
+            self.place.show(place)  # with every visitor assigned, everybody's place moves: one label, in place
+
+    async def update_mine(self, site_board: Board | None = None) -> None:
+        self.updates += 1
+        number = self.updates
+        if site_board is not None and self.day is not None:  # my row and place are on the board: read my visits only
+            visits = await run.io_bound(_my_visits, self.me)
+            day = board.day_of(site_board.rows, self.me, visits, self.day.timezone) if visits is not None else None
+        else:
+            day = await run.io_bound(_my_day, self.me)
+        if day is not None and number == self.updates:  # else the server stops, or newer data is on its way
+            self.day = day
+            self.mine.refresh(self.me, day, self.refresh, self.place)
+
+    def refresh_mine(self, site_board: Board | None = None) -> None:
+        background_tasks.create(self.update_mine(site_board), name='my day')
+
+    def greeted(self) -> None:
+        """我来接待 changed my visit, not my row: the board I have is good for the rest."""
+        self.refresh_mine(self.live.board if self.live is not None else None)
+
+    def refresh(self) -> None:
+        """After my own action: my day at once (the board follows with the rotation change)."""
+        self.refresh_mine()
+
+
+def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object], place: PlaceLine) -> None:
+    """My state and place, the buttons to change them, and my receptions today."""
+    if day is None:
+        return
+    with ui.card().classes('w-full gap-2').mark('my-day'):
+        if not day.on_roster:
+            ui.label(t('您今天还没有签到上岗')).classes('text-base')
+            ui.button(t('签到上岗'), on_click=lambda: change(me, StaffState.AVAILABLE, refresh)).props(
+                'unelevated color=teal-8'
+            ).classes('w-full ac-big-btn').mark('check-in')
+            return
+        status_line(day, place)
+        if day.trainee:
+            ui.label(t('入职首月：跟随带教师傅接待，不单独轮序')).classes('ac-muted text-sm')
+        open_visits = [v for v in day.visits if v.status in (VisitStatus.ASSIGNED, VisitStatus.RECEIVING)]
+        if not open_visits:
+            state_buttons(me, day.state, refresh)
+    for visit in open_visits:
+        open_visit_card(me, visit, refresh, touring=day.state == StaffState.TOURING)
+    done = [v for v in day.visits if v not in open_visits]
+    if done:
+        with ui.expansion(t('今日接待 {n} 组', n=len(done))).classes('w-full bg-white rounded'):
+            for visit in done:
+                at = visit.arrived_at.astimezone(ZoneInfo(day.timezone))
+                ui.label(f'{visit.customer} · {at:%H:%M} · {t(visit_status(visit.status))}').classes('text-sm py-1')
+
+
+def status_line(day: board.MyDay, place: PlaceLine) -> None:
+    state = StaffState(day.state or StaffState.OFF)
+    with ui.row().classes('w-full items-center justify-between no-wrap'):
+        ui.label(t(STATE_LABELS[state])).classes('text-2xl font-bold').mark('my-state')
+        ui.label(minutes_since(day.since) if day.since else '').classes('ac-muted')
+    if state == StaffState.AVAILABLE:  # a place in line means something only to someone who can take the next one
+        place.draw(day.place)
+
+
+class PlaceLine:
+    """My place in line: one label whose text changes in place (each visitor assigned moves everybody's place)."""
+
+    def __init__(self) -> None:
+        self.label: ui.label | None = None
+
+    def draw(self, place: int | None) -> None:
+        self.label = ui.label().mark('my-place')
+        self.show(place)
+
+    def show(self, place: int | None) -> None:
+        if self.label is None or self.label.is_deleted:
+            return
+        if place == 1:
+            text, classes = t('下一位就是您，请留意入口'), 'text-green-800 font-semibold'
+        else:
+            text, classes = (t('您排第 {n} 位', n=place), 'text-base') if place else ('', '')
+        if text != self.label.text:
+            self.label.set_text(text)
+            self.label.classes(replace=classes)
+
+
+def state_buttons(me: Staff, current: str | None, refresh: Callable[[], object]) -> None:
+    with ui.grid(columns=3).classes('w-full gap-2'):
+        for state in MY_STATES:
+            ui.button(t(STATE_LABELS[state]), on_click=lambda state=state: change(me, state, refresh)).props(
+                'unelevated color=teal-8' if state == current else 'outline color=teal-8'
+            ).classes('ac-big-btn').mark(f'set-{state}')
+
+
+def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], object], *, touring: bool = False) -> None:
+    with ui.card().classes('w-full gap-2 border-l-4 border-orange-500').mark(f'visit-{visit.visit_id}'):
+        title = (
+            t('跟随接待：{name}', name=visit.customer) if visit.shadow else t('正在接待：{name}', name=visit.customer)
+        )
+        ui.label(title).classes('text-lg font-semibold')
+        details = [
+            t('{n} 人', n=visit.party_size),
+            t('老客户') if visit.returning else t('新客户'),
+            t('到访 {since}', since=minutes_since(visit.arrived_at)),
+        ]
+        if visit.on_behalf_of:
+            details.append(t('代 {name} 接待', name=visit.on_behalf_of))
+        ui.label(' · '.join(details)).classes('ac-muted text-sm')
+        if visit.shadow:
+            return
+        if visit.status == VisitStatus.RECEIVING:
+            ui.button(
+                t('继续带看') if touring else t('开始带看'),
+                icon='directions_walk',
+                on_click=lambda: ui.navigate.to(f'/tour/{visit.visit_id}'),
+            ).props('unelevated color=blue-8' if touring else 'outline color=blue-8').classes('w-full ac-big-btn').mark(
+                'tour'
+            )
+        if touring:
+            return  # the tour ends first (带看结束 asks for the grade), then the reception
+        with ui.row().classes('w-full no-wrap gap-2'):
+            ui.button(t('结束接待'), on_click=lambda: open_record_form(me, visit.visit_id, refresh)).props(
+                'unelevated color=teal-8'
+            ).classes('flex-1 ac-big-btn').mark('finish')
+            ui.button(t('无效接待'), on_click=lambda: invalid_dialog(me, visit.visit_id, refresh)).props(
+                'outline color=red-8'
+            ).classes('flex-1 ac-big-btn').mark('invalid')
+
+
+def invalid_dialog(me: Staff, visit_id: int, refresh: Callable[[], object]) -> None:
+    """无效接待 needs a reason: the turn goes back and the manager sees why."""
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+        ui.label(t('无效接待的原因')).classes('text-lg font-semibold')
+        reason = ui.input(t('原因')).props('outlined maxlength=200')
+        with ui.row().classes('gap-1'):
+            for preset in INVALID_REASONS:
+                ui.chip(t(preset), on_click=lambda p=preset: reason.set_value(t(p))).props('clickable outline')
+        dialog_buttons(
+            dialog, t('确认无效'), lambda: declare(me, visit_id, reason.value or '', dialog, refresh), color='red-8'
+        ).mark('confirm-invalid')
+    dialog.open()
+
+
+def visit_status(status: str) -> str:
+    return {VisitStatus.ENDED: '已结束', VisitStatus.INVALID: '无效接待', VisitStatus.WAITING: '等待中'}.get(
+        VisitStatus(status), '接待中'
+    )
+
+
+async def change(me: Staff, state: str, refresh: Callable[[], object]) -> None:
+    await _act(lambda s, actor: reception.set_state(s, actor=actor, state=state), refresh)
+
+
+async def declare(me: Staff, visit_id: int, reason: str, dialog: ui.dialog, refresh: Callable[[], object]) -> None:
+    if await _act(
+        lambda s, actor: reception.declare_invalid(s, actor=actor, visit_id=visit_id, reason=reason), refresh
+    ):
+        dialog.close()
+
+
+async def _act(action: Callable[..., object], refresh: Callable[[], object]) -> bool:
+    """Run a reception action for the logged-in staff member, then redraw; a refused one shows its reason."""
+    if not await actions.act(action):
+        return False
+    refresh()
+    return True
+
+
+def _my_day(me: Staff) -> board.MyDay:
+    with db.session() as s:
+        return board.my_day(s, actor=me)
+
+
+def _my_visits(me: Staff) -> list[board.MyVisit]:
+    with db.session() as s:
+        return board.my_visits(s, actor=me)

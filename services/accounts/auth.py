@@ -1,0 +1,130 @@
+"""Logging in (with throttling of repeated failures), session validity and password changes."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from models import LoginThrottle, Site, Staff, utcnow
+from services.core import audit, events, security
+from services.core.errors import DomainError, ValidationError
+from services.core.validation import MAINLAND_MOBILE, normalise_phone
+
+MAX_FAILURES_PER_LOGIN = 5
+MAX_FAILURES_PER_CLIENT = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed logins: locked for a while."""
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        super().__init__(
+            '尝试次数过多，请 {minutes} 分钟后再试', minutes=max(1, math.ceil((until - now).total_seconds() / 60))
+        )
+
+
+def authenticate(session: Session, *, login: str, password: str, client: str, now: datetime | None = None) -> Staff:
+    """The active staff member with this phone or username and password; throttled per login and per client."""
+    now = now or utcnow()
+    login = _login_key(login)
+    keys = [f'login:{login}', f'client:{client}'[:80]]
+    for key in keys:
+        _refuse_if_locked(session, key, now)
+    staff = find_by_login(session, login)
+    if not security.verify_password(staff.password_hash if staff else None, password) or not _may_log_in(
+        session, staff
+    ):
+        _count_failure(session, keys[0], now, MAX_FAILURES_PER_LOGIN)
+        _count_failure(session, keys[1], now, MAX_FAILURES_PER_CLIENT)
+        session.commit()
+        raise DomainError('账号或密码错误')
+    _forget_failures(session, keys[0])
+    session.commit()
+    assert staff is not None
+    return staff
+
+
+def find_by_login(session: Session, login: str) -> Staff | None:
+    """The account whose phone or username is `login`."""
+    login = _login_key(login)
+    column = Staff.phone if MAINLAND_MOBILE.fullmatch(login) else Staff.username
+    return session.exec(select(Staff).where(column == login)).first()
+
+
+def session_staff(
+    session: Session,
+    *,
+    staff_id: int | None,
+    epoch: int | None,
+    logged_in_at: float | None,
+    max_hours: float,
+    now: datetime | None = None,
+) -> Staff | None:
+    """The staff member a browser session belongs to, if that session is still valid."""
+    if staff_id is None or logged_in_at is None:
+        return None
+    now = now or utcnow()
+    if now.timestamp() - logged_in_at > max_hours * 3600:
+        return None
+    staff = session.get(Staff, staff_id)
+    if staff is None or staff.session_epoch != epoch or not _may_log_in(session, staff):
+        return None
+    return staff
+
+
+def change_password(session: Session, *, actor: Staff, current: str, new: str) -> Staff:
+    """Change the actor's own password; ends their other sessions."""
+    staff = session.get(Staff, actor.id)
+    if staff is None or not security.verify_password(staff.password_hash, current):
+        raise ValidationError('current', '当前密码不正确')
+    security.check_new_password(new, forbidden=(staff.phone, staff.username, current))
+    staff.password_hash = security.hash_password(new)
+    staff.must_change_password = False
+    staff.session_epoch += 1
+    audit.record(
+        session, actor=staff, action='change_password', entity='staff', entity_id=staff.id, site_id=staff.site_id
+    )
+    session.commit()
+    events.emit(events.staff_changed, staff.site_id)
+    return staff
+
+
+def _login_key(login: str) -> str:
+    login = (login or '').strip()[:64]
+    try:
+        return normalise_phone(login)
+    except ValidationError:
+        return login.lower()
+
+
+def _may_log_in(session: Session, staff: Staff | None) -> bool:
+    if staff is None or not staff.active:
+        return False
+    site = session.get(Site, staff.site_id) if staff.site_id is not None else None
+    return staff.site_id is None or (site is not None and site.active)
+
+
+def _refuse_if_locked(session: Session, key: str, now: datetime) -> None:
+    row = session.get(LoginThrottle, key)
+    if row and row.locked_until and row.locked_until > now:
+        raise TooManyAttempts(row.locked_until, now)
+
+
+def _count_failure(session: Session, key: str, now: datetime, limit: int) -> None:
+    row = session.get(LoginThrottle, key) or LoginThrottle(key=key)
+    if row.first_failure_at is None or now - row.first_failure_at > FAILURE_WINDOW:
+        row.failures, row.first_failure_at, row.locked_until = 0, now, None
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until = now + LOCKOUT
+    session.add(row)
+
+
+def _forget_failures(session: Session, key: str) -> None:
+    row = session.get(LoginThrottle, key)
+    if row is not None:
+        session.delete(row)

@@ -1,0 +1,82 @@
+"""Domain events, emitted by services after their transaction commits; pages subscribe to refresh."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from nicegui import Event, core
+
+
+@dataclass(frozen=True)
+class VisitorAlert:
+    """A visitor is waiting for this salesperson."""
+
+    site_id: int
+    visit_id: int
+    staff_id: int
+    customer: str  # 王先生
+    party_size: int
+    returning: bool
+    by_owner: bool
+    on_behalf_of: str | None  # the owner's name when received on their behalf (代接)
+    shadow: bool = False  # the alert goes to a first-month colleague shadowing the receiver
+
+
+staff_changed: Event[int | None] = Event()
+"""A staff account of this site id was added, changed or deactivated."""
+
+site_changed: Event[int] = Event()
+"""A site's details or settings changed."""
+
+rotation_changed: Event[int] = Event()
+"""The rotation of this site id changed: order, states, visits or the ledger."""
+
+visitor_assigned: Event[VisitorAlert] = Event()
+"""A visitor was assigned to a salesperson, who must be alerted at once."""
+
+duty_changed: Event[int] = Event()
+"""Something on this site id's duty changed: a roster, a checklist item, a photo, a review, a rectification."""
+
+complaint_changed: Event[int] = Event()
+"""A complaint of this site id was taken in, moved a step, escalated or given a photo."""
+
+ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned, duty_changed, complaint_changed)
+
+
+def emit(event: Event[Any], *args: Any) -> None:
+    """Emit on the app's event loop: services run in worker threads, subscribers belong to the loop."""
+    loop = core.loop
+    if loop is None or loop.is_closed() or not loop.is_running():
+        event.emit(*args)  # no app running (a script, a service test)
+        return
+    try:
+        on_loop = asyncio.get_running_loop() is loop
+    except RuntimeError:
+        on_loop = False
+    if on_loop:
+        event.emit(*args)
+    else:
+        loop.call_soon_threadsafe(event.emit, *args)
+
+
+_rotation_versions: dict[int, int] = {}
+
+
+def rotation_version(site_id: int) -> int:
+    """How many rotation changes this site has had in this process: readers cache one board per version."""
+    return _rotation_versions.get(site_id, 0)
+
+
+def emit_rotation(site_id: int, alerts: list[VisitorAlert]) -> None:
+    """After a rotation change commits: every board refreshes, every assigned salesperson is alerted."""
+    _rotation_versions[site_id] = rotation_version(site_id) + 1
+    emit(rotation_changed, site_id)
+    for alert in alerts:
+        emit(visitor_assigned, alert)
+
+
+def emit_duty(site_id: int) -> None:
+    """After a duty change commits: pages of the site's duty day refresh."""
+    emit(duty_changed, site_id)

@@ -1,0 +1,66 @@
+"""Finding customers of a site, shown as each role may see them (masked phones for non-owners)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, or_, select
+
+from models import Customer, Role, Staff
+from services.core import authz
+from services.core.errors import NotFound
+from services.customers import ownership
+
+ON_SITE = frozenset({Role.SALESPERSON, Role.MANAGER})
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    id: int
+    name: str  # 王先生
+    phone: str  # masked unless the actor owns the customer or manages the site
+    owner: str | None
+    owned_by_me: bool
+    protected_until: datetime | None
+    last_contact_at: datetime | None
+
+
+def search(session: Session, *, actor: Staff, query: str = '', limit: int = 30) -> list[CustomerRow]:
+    """The site's customers matching a phone (or its start) or a surname; the most recent contacts first."""
+    authz.require(actor, ON_SITE)
+    if actor.site_id is None:
+        raise NotFound()
+    q = select(Customer).where(Customer.site_id == actor.site_id, col(Customer.merged_into_id).is_(None))
+    text = re.sub(r'[\s\-]', '', query or '')[:20]
+    if text.isdigit() and len(text) == 11:
+        q = q.where(Customer.phone == text)  # a whole number: the unique (site, phone) index
+    elif text.isdigit():
+        q = q.where(col(Customer.phone).startswith(text))
+    elif text:
+        q = q.where(or_(col(Customer.surname).startswith(text), col(Customer.surname) == text[:1]))
+    rows = list(session.exec(q.order_by(col(Customer.last_contact_at).desc(), col(Customer.id).desc()).limit(limit)))
+    owners = {s.id: s.name for s in session.exec(select(Staff).where(Staff.site_id == actor.site_id))}
+    return [_row(c, actor, owners) for c in rows]
+
+
+def _row(customer: Customer, actor: Staff, owners: dict[int | None, str]) -> CustomerRow:
+    return CustomerRow(
+        id=customer.id or 0,
+        name=f'{customer.surname}{customer.title}',
+        phone=ownership.visible_phone(actor, customer),
+        owner=owners.get(customer.owner_id),
+        owned_by_me=customer.owner_id == actor.id,
+        protected_until=customer.protected_until,
+        last_contact_at=customer.last_contact_at,
+    )
+
+
+def find_by_phone(session: Session, *, actor: Staff, phone: str) -> Customer:
+    """One customer of the actor's site by their full number (for a manager merging two records)."""
+    authz.require(actor, authz.MANAGERS)
+    customer = session.exec(select(Customer).where(Customer.site_id == actor.site_id, Customer.phone == phone)).first()
+    if customer is None:
+        raise NotFound('没有这个手机号的客户')
+    return customer

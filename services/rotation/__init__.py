@@ -1,0 +1,8 @@
+"""The reception rotation (接待轮序): the pure rules, the day's roster, receiving visitors, the manager's
+overrides and the board every phone and the TV show.
+
+This package is the area's public face: other areas and the pages import the modules named in `__all__`."""
+
+from . import board, overrides, reception, roster, rules
+
+__all__ = ['board', 'overrides', 'reception', 'roster', 'rules']

@@ -1,0 +1,261 @@
+"""The rotation board as every phone and the TV show it: order, who is up, states, waiting visitors, counts."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, col, select
+
+from models import Customer, RosterEntry, Site, Staff, StaffState, Visit, VisitStatus, utcnow
+from services.accounts.staff import in_first_month
+from services.core import authz
+from services.core.errors import NotFound
+from services.rotation import roster
+from services.rotation import rules as rotation
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    staff_id: int
+    name: str
+    photo: str | None
+    state: str
+    since: datetime
+    receptions: int  # today's receptions, the turn-taking ones and the owner's
+    trainee: bool
+    kept_turns: int
+    up_next: bool
+
+
+@dataclass(frozen=True)
+class Waiting:
+    visit_id: int
+    customer: str
+    party_size: int
+    arrived_at: datetime
+
+
+@dataclass(frozen=True)
+class Board:
+    site_id: int
+    site_name: str
+    day: date
+    rows: list[BoardRow]  # in rotation order; trainees and those off at the end
+    waiting: list[Waiting]
+    visits: int
+    new_visits: int
+    returning_visits: int
+    receiving: int
+    touring: int
+    greet_median_s: float | None  # time from sign-in to the salesperson's acknowledgement
+    overdue_checklists: int = 0  # today's duty checklists past due (services/duty/board.py)
+    open_complaints: int = 0  # complaints still waiting for an answer
+    overdue_complaints: int = 0  # … of them past their deadline
+
+
+BoardCounts = Callable[[Session, int, datetime], dict[str, int]]
+"""Other areas' figures on the board (open complaints, overdue checklists): field name -> value for a site."""
+_counts: list[BoardCounts] = []
+
+
+def add_counts(counts: BoardCounts) -> None:
+    """Show another area's figures on the board; added where the app is composed (services/wiring.py)."""
+    if counts not in _counts:
+        _counts.append(counts)
+
+
+VISIT_FACTS = (
+    col(Visit.id),
+    col(Visit.status),
+    col(Visit.returning_customer),
+    col(Visit.assigned_id),
+    col(Visit.customer_id),
+    col(Visit.party_size),
+    col(Visit.arrived_at),
+    col(Visit.acknowledged_at),
+)
+
+
+def board(session: Session, *, actor: Staff, site_id: int | None = None, now: datetime | None = None) -> Board:
+    """The board of the actor's site (the admin names one)."""
+    target = authz.scope_site(actor, site_id) if site_id is not None else actor.site_id
+    if target is None:
+        raise NotFound()
+    return site_board(session, site_id=target, now=now or utcnow())
+
+
+def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
+    """The board of one site, for a caller that has already checked access (a staff page, the TV token)."""
+    site = session.get(Site, site_id)
+    if site is None:
+        raise NotFound()
+    day = roster.local_day(site, now)
+    # plain columns: the day's thousands of visits as whole objects cost a burst of sign-ins dearly, 4 reads a second
+    query = select_columns(*VISIT_FACTS).where(col(Visit.site_id) == site_id, col(Visit.day) == day)
+    visits: list[Any] = list(session.execute(query).all())
+    receptions = Counter(v.assigned_id for v in visits if v.status != VisitStatus.INVALID)
+    rows = _rows(session, site, day, receptions)
+    greet = [(v.acknowledged_at - v.arrived_at).total_seconds() for v in visits if v.acknowledged_at]
+    extra: dict[str, int] = {}
+    for counts in _counts:
+        extra |= counts(session, site_id, now)
+    return Board(
+        site_id=site_id,
+        site_name=site.name,
+        day=day,
+        rows=rows,
+        waiting=_waiting(session, visits),
+        visits=sum(v.status != VisitStatus.INVALID for v in visits),
+        new_visits=sum(not v.returning_customer and v.status != VisitStatus.INVALID for v in visits),
+        returning_visits=sum(v.returning_customer and v.status != VisitStatus.INVALID for v in visits),
+        receiving=sum(r.state == StaffState.RECEIVING for r in rows),
+        touring=sum(r.state == StaffState.TOURING for r in rows),
+        greet_median_s=statistics.median(greet) if greet else None,
+        **extra,
+    )
+
+
+def _rows(session: Session, site: Site, day: date, receptions: Counter[int | None]) -> list[BoardRow]:
+    entries = list(session.exec(select(RosterEntry).where(RosterEntry.site_id == site.id, RosterEntry.day == day)))
+    if not entries:
+        return []
+    staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_([e.staff_id for e in entries])))}
+    trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id])}
+    held = roster.held_out(session, site, {e.staff_id for e in entries} - trainees, utcnow())  # e.g. overdue follow-ups
+    seats = [
+        rotation.Seat(e.staff_id, e.position, StaffState(e.state), eligible=e.staff_id not in trainees | held)
+        for e in entries
+    ]
+    nxt = rotation.up_next(seats)
+    rows = [
+        BoardRow(
+            staff_id=e.staff_id,
+            name=staff[e.staff_id].name,
+            photo=staff[e.staff_id].photo,
+            state=e.state,
+            since=e.state_since,
+            receptions=receptions[e.staff_id],
+            trainee=e.staff_id in trainees,
+            kept_turns=e.kept_turns,
+            up_next=e.staff_id == nxt,
+        )
+        for e in entries
+    ]
+    position = {e.staff_id: e.position for e in entries}
+    return sorted(rows, key=lambda r: (r.trainee or r.state == StaffState.OFF, position[r.staff_id]))
+
+
+def _waiting(session: Session, visits: list[Any]) -> list[Waiting]:
+    waiting = sorted((v for v in visits if v.status == VisitStatus.WAITING), key=lambda v: v.arrived_at)
+    names = (
+        {
+            c.id: f'{c.surname}{c.title}'
+            for c in session.exec(select(Customer).where(col(Customer.id).in_([v.customer_id for v in waiting])))
+        }
+        if waiting
+        else {}
+    )
+    return [Waiting(v.id, names.get(v.customer_id, ''), v.party_size, v.arrived_at) for v in waiting]
+
+
+@dataclass(frozen=True)
+class MyVisit:
+    visit_id: int
+    customer: str
+    party_size: int
+    status: str
+    arrived_at: datetime
+    shadow: bool  # I am shadowing, not receiving
+    returning: bool
+    on_behalf_of: str | None
+
+
+@dataclass(frozen=True)
+class MyDay:
+    """One salesperson's view of today: on the roster or not, state, place in the order, receptions."""
+
+    on_roster: bool
+    state: str | None
+    since: datetime | None
+    place: int | None  # 1 = up next; None when not in the rotation right now
+    trainee: bool
+    visits: list[MyVisit]  # today's, newest first
+    timezone: str  # the site's, for showing times
+
+
+def my_day(session: Session, *, actor: Staff, now: datetime | None = None) -> MyDay:
+    """Today as the actor sees it on their phone."""
+    site, day = _site_day(session, actor, now)
+    return day_of(_rows(session, site, day, Counter()), actor, _my_visits(session, site, day, actor), site.timezone)
+
+
+def my_visits(session: Session, *, actor: Staff, now: datetime | None = None) -> list[MyVisit]:
+    """The actor's visits of today, newest first: what my_day reads besides the board (a live page has the board)."""
+    return _my_visits(session, *_site_day(session, actor, now), actor)
+
+
+def day_of(rows: list[BoardRow], actor: Staff, visits: list[MyVisit], timezone: str) -> MyDay:
+    """My day from the site's board rows and my visits."""
+    row = next((r for r in rows if r.staff_id == actor.id), None)
+    return MyDay(
+        on_roster=row is not None,
+        state=row.state if row else None,
+        since=row.since if row else None,
+        place=place_in_line(rows, actor.id),
+        trainee=bool(row and row.trainee),
+        visits=visits,
+        timezone=timezone,
+    )
+
+
+def place_in_line(rows: list[BoardRow], staff_id: int | None) -> int | None:
+    """A place in line (1: up next)."""
+    ids = line(rows)
+    return ids.index(staff_id) + 1 if staff_id in ids else None
+
+
+def line(rows: list[BoardRow]) -> list[int]:
+    """Who can take the next visitor, in order: on the rotation and available, or owed a turn they kept."""
+    return [
+        r.staff_id
+        for r in rows
+        if not r.trainee
+        and r.state != StaffState.OFF
+        and (r.state == StaffState.AVAILABLE or (r.state in rotation.KEEPS_TURN and r.kept_turns))
+    ]
+
+
+def _site_day(session: Session, actor: Staff, now: datetime | None) -> tuple[Site, date]:
+    site = session.get(Site, actor.site_id) if actor.site_id else None
+    if site is None:
+        raise NotFound()
+    return site, roster.local_day(site, now or utcnow())
+
+
+def _my_visits(session: Session, site: Site, day: date, actor: Staff) -> list[MyVisit]:
+    mine = (Visit.assigned_id == actor.id) | (Visit.shadow_id == actor.id)
+    query = select(Visit, Customer).join(Customer, col(Customer.id) == Visit.customer_id)
+    query = query.where(Visit.site_id == site.id, Visit.day == day, mine).order_by(col(Visit.arrived_at).desc())
+    found = list(session.exec(query))
+    behalf = {v.on_behalf_of_id for v, _ in found if v.on_behalf_of_id}
+    names = {p.id: p.name for p in session.exec(select(Staff).where(col(Staff.id).in_(behalf)))} if behalf else {}
+    return [_my_visit(v, c, actor, names) for v, c in found]
+
+
+def _my_visit(visit: Visit, customer: Customer, actor: Staff, names: dict[int | None, str]) -> MyVisit:
+    return MyVisit(
+        visit_id=visit.id or 0,
+        customer=f'{customer.surname}{customer.title}',
+        party_size=visit.party_size,
+        status=visit.status,
+        arrived_at=visit.arrived_at,
+        shadow=visit.shadow_id == actor.id,
+        returning=visit.returning_customer,
+        on_behalf_of=names.get(visit.on_behalf_of_id),
+    )

@@ -1,0 +1,233 @@
+"""Walk-in sign-in (到访登记): a visitor's own form from the entrance QR, or a salesperson's "客户进门"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from models import Customer, Site, Staff, Visit, VisitStatus, utcnow
+from services.accounts import sites
+from services.core import ratelimit
+from services.core.errors import DomainError, NotFound, ValidationError
+from services.core.events import VisitorAlert, emit_rotation
+from services.core.validation import clean_text, normalise_phone
+from services.customers import calls
+from services.rotation import reception, roster
+
+TITLES = ('先生', '女士')
+CONSENT_VERSION = 'v1'
+CONSENT_TEXT = (
+    '我们会保存您填写的姓氏、称呼、手机号、来访人数、了解渠道和购房意向，以及每次到访的时间，'
+    '仅用于本项目安排置业顾问接待您、为您介绍房源和后续回访，不会提供给本项目以外的任何人。'
+    '信息保存至您最后一次与我们联系后两年；您可随时请销售经理查询、更正或删除您的信息。'
+)
+SURNAME = re.compile(r"[^\W\d_][^\W\d_·'\- ]{0,9}")
+DUPLICATE_WINDOW = timedelta(minutes=30)
+# One address is often many phones (the sales centre's Wi-Fi, a carrier's NAT): the client limit only stops floods.
+PER_CLIENT, PER_PHONE, RATE_WINDOW = 300, 5, timedelta(minutes=10)
+
+
+@dataclass
+class SignInForm:
+    surname: str
+    title: str
+    phone: str
+    party_size: int | str | None = 1
+    first_visit: bool = True
+    channel: str = ''
+    interests: dict[str, str] = field(default_factory=dict)
+    consent: bool = False
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    visit_id: int
+    consultant: str | None  # None: everyone is busy, the visitor waits a moment
+    consultant_photo: str | None
+    duplicate: bool
+
+
+@dataclass(frozen=True)
+class SignInRequest:
+    """One submitted form and where it came from (a request key makes a repeated submit find the first)."""
+
+    form: SignInForm
+    source: str
+    client: str
+    request_key: str | None = None
+    registered_by: Staff | None = None
+
+
+def sign_in(
+    session: Session,
+    *,
+    site_id: int,
+    form: SignInForm,
+    source: str,
+    client: str,
+    request_key: str | None = None,
+    registered_by: Staff | None = None,
+    now: datetime | None = None,
+) -> SignInResult:
+    """Record a visit and route it; a repeated submit returns the first visit instead of making a second."""
+    request = SignInRequest(form, source, client, request_key, registered_by)
+    outcome = sign_in_group(session, site_id=site_id, requests=[request], now=now)[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+def sign_in_group(
+    session: Session, *, site_id: int, requests: list[SignInRequest], now: datetime | None = None
+) -> list[SignInResult | DomainError]:
+    """Sign-ins that arrived together, in order, in one transaction (group commit): one lock, one roster read and
+    one commit for them all. Each has its own outcome; a refused one (a bad field, too many tries) stops no other."""
+    site = roster.lock_site(session, site_id)
+    if not site.active:
+        session.rollback()  # the lock goes with it
+        raise NotFound()
+    day: roster.Roster | None = None  # read once, when the first new visit is routed
+    alerts: list[VisitorAlert] = []
+    outcomes: list[tuple[Visit, bool] | DomainError] = []
+    for request in requests:
+        at = now or utcnow()
+        try:
+            visit, customer = _admit(session, site, request, at)
+        except DomainError as e:
+            outcomes.append(e)
+            continue
+        if customer is not None:
+            day = day or roster.load(session, site, at)
+            alerts += reception.route(session, day, visit, customer, at)
+        outcomes.append((visit, customer is None))
+    if day is not None:
+        roster.save(session, day, now or utcnow())
+    session.commit()  # only now may any visitor be told: a crash before this loses what nobody was promised
+    if day is not None:
+        emit_rotation(site_id, alerts)
+    receivers = {o[0].assigned_id for o in outcomes if not isinstance(o, DomainError) and o[0].assigned_id}
+    consultants = (
+        {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(receivers)))} if receivers else {}
+    )
+    return [o if isinstance(o, DomainError) else _result(o[0], consultants, duplicate=o[1]) for o in outcomes]
+
+
+def _admit(session: Session, site: Site, request: SignInRequest, now: datetime) -> tuple[Visit, Customer | None]:
+    """The new visit and its customer, or (customer None) the visit this form already made; DomainError if refused."""
+    form = validate(request.form, site)
+    if request.request_key and (same := _same_form(session, site, request.request_key)) is not None:
+        return same, None
+    customer = _customer(session, site, form.phone)
+    if customer is not None and (recent := _open_visit(session, customer, now)) is not None:
+        return recent, None  # the same phone within half an hour, still open: a second tap, a reload, another form
+    if request.registered_by is None and not _allowed(session, request.client, form.phone, now):
+        raise DomainError('提交太频繁，请稍后再试，或请现场工作人员帮您登记')  # the counts stand all the same
+    return _record(session, site, form, customer, request, now)
+
+
+def validate(form: SignInForm, site: Site) -> SignInForm:
+    """The form with every field checked and cleaned; ValidationError names the first bad field."""
+    surname = clean_text(form.surname, field='surname', max_length=10_000)
+    if not surname or (len(surname) <= 10 and not SURNAME.fullmatch(surname)) or re.search(r'[<>&"\d]', surname):
+        raise ValidationError('surname', '请填写您的姓氏（中文或字母）')
+    if len(surname) > 10:
+        raise ValidationError('surname', '不能超过 {n} 个字', n=10)
+    if form.title not in TITLES:
+        raise ValidationError('title', '请选择先生或女士')
+    channels = sites.setting(site, 'channels')
+    if form.channel and form.channel not in channels:
+        raise ValidationError('channel', '请从列表中选择了解渠道')
+    if not form.consent:
+        raise ValidationError('consent', '请阅读并同意个人信息使用说明')
+    interests = {k: clean_text(str(v), field='interests', max_length=40) for k, v in list(form.interests.items())[:5]}
+    return SignInForm(
+        surname=surname,
+        title=form.title,
+        phone=normalise_phone(form.phone),
+        party_size=_party_size(form.party_size),
+        first_visit=bool(form.first_visit),
+        channel=form.channel,
+        interests={k: v for k, v in interests.items() if v},
+        consent=True,
+    )
+
+
+def _party_size(raw: int | str | None) -> int:
+    try:
+        size = int(str(raw if raw is not None else '').strip() or 1)
+    except ValueError:
+        raise ValidationError('party_size', '来访人数请填 1–20 的数字') from None
+    if not 1 <= size <= 20:
+        raise ValidationError('party_size', '来访人数请填 1–20 的数字')
+    return size
+
+
+def _same_form(session: Session, site: Site, request_key: str) -> Visit | None:
+    """The visit this very form made (a double tap, back and submit again)."""
+    return session.exec(select(Visit).where(Visit.site_id == site.id, Visit.request_key == request_key)).first()
+
+
+def _open_visit(session: Session, customer: Customer, now: datetime) -> Visit | None:
+    """The customer's visit of the last half hour that is still open."""
+    query = select(Visit).where(
+        Visit.customer_id == customer.id,
+        Visit.arrived_at > now - DUPLICATE_WINDOW,
+        col(Visit.status).in_([VisitStatus.WAITING, VisitStatus.ASSIGNED, VisitStatus.RECEIVING]),
+    )
+    return session.exec(query).first()
+
+
+def _allowed(session: Session, client: str, phone: str, now: datetime) -> bool:
+    limits = {f'signin:client:{client}': PER_CLIENT, f'signin:phone:{phone}': PER_PHONE}
+    return ratelimit.allow(session, limits, window=RATE_WINDOW, now=now)
+
+
+def _record(
+    session: Session, site: Site, form: SignInForm, customer: Customer | None, request: SignInRequest, now: datetime
+) -> tuple[Visit, Customer]:
+    returning = customer is not None
+    if customer is None:
+        customer = Customer(
+            site_id=site.id or 0, surname=form.surname, title=form.title, phone=form.phone, channel=form.channel
+        )
+    customer.interests = customer.interests | form.interests
+    customer.consent_at, customer.consent_version = now, CONSENT_VERSION
+    session.add(customer)
+    session.flush()
+    if not returning:
+        calls.link_new_customer(session, customer)  # a caller from the register who now comes to the door
+    visit = Visit(
+        site_id=site.id or 0,
+        day=roster.local_day(site, now),
+        customer_id=customer.id or 0,
+        arrived_at=now,
+        party_size=int(form.party_size or 1),
+        first_visit=form.first_visit,
+        returning_customer=returning,
+        source=request.source,
+        request_key=request.request_key,
+        registered_by_id=request.registered_by.id if request.registered_by else None,
+    )
+    session.add(visit)
+    session.flush()
+    return visit, customer
+
+
+def _customer(session: Session, site: Site, phone: str) -> Customer | None:
+    customer = session.exec(select(Customer).where(Customer.site_id == site.id, Customer.phone == phone)).first()
+    while customer is not None and customer.merged_into_id:
+        customer = session.get(Customer, customer.merged_into_id)
+    return customer
+
+
+def _result(visit: Visit, consultants: dict[int | None, Staff], *, duplicate: bool) -> SignInResult:
+    consultant = consultants.get(visit.assigned_id)
+    return SignInResult(
+        visit_id=visit.id or 0,
+        consultant=consultant.name if consultant else None,
+        consultant_photo=consultant.photo if consultant else None,
+        duplicate=duplicate,
+    )

@@ -1,0 +1,210 @@
+"""The rotation on several phones at once: check-in, live board, the alert, acknowledging, finishing."""
+
+import asyncio
+from collections.abc import Callable
+
+from nicegui import ui
+from nicegui.testing import User
+from sqlmodel import select
+
+import db
+from components.live_board import BoardRows
+from models import Role, Visit, VisitStatus
+from tests.helpers.factories import make_staff
+from tests.helpers.login import log_in
+from tests.helpers.pages import pick_grade
+from tests.helpers.rotation import arrive
+from tests.helpers.team import seed
+
+
+async def on_rotation(phone: User, login: str, greeting: str) -> None:
+    await log_in(phone, login)
+    await phone.should_see(greeting, retries=30)
+    await phone.open('/rotation')
+    await phone.should_see('今日轮序')
+
+
+async def test_check_in_shows_on_every_phone_live(user: User, create_user: Callable[[], User]) -> None:
+    seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    await user.should_see('您今天还没有签到上岗')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await other.should_see('李娜', retries=30)  # the other phone's board, without a reload
+
+
+async def test_the_one_who_is_up_gets_the_alert_and_acknowledges(user: User, create_user: Callable[[], User]) -> None:
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()
+    await other.should_see('您排第 2 位', retries=30)
+    result = arrive(people['site'], phone='13912345678')
+    await user.should_see('请接待客户', retries=30)
+    await user.should_see('王先生（1 人）')
+    await other.should_not_see('请接待客户')
+    await other.should_see('下一位就是您', retries=30)
+    user.find('我来接待').click()
+    await user.should_see('正在接待：王先生', retries=30)
+    await user.should_not_see('请接待客户', retries=30)
+    with db.session() as s:
+        visit = s.get(Visit, result.visit_id)
+    assert visit and visit.status == VisitStatus.RECEIVING and visit.acknowledged_at is not None
+
+
+async def test_an_unacknowledged_alert_survives_a_reload(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    arrive(people['site'])
+    await user.open('/')
+    await user.should_see('请接待客户', retries=30)
+
+
+async def test_finishing_and_invalid_receptions_free_the_salesperson(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    first = arrive(people['site'])
+    await user.should_see('正在接待：王先生', retries=30)
+    user.find(marker='finish').click()
+    await user.should_see('客户信息资料表', retries=30)
+    user.find(marker='record-save').click()  # no grade yet: refused
+    await user.should_see('请选择意向等级 A/B/C/D', retries=30)
+    pick_grade(user, 'B')
+    user.find(marker='record-save').click()
+    await user.should_see('下一位就是您', retries=30)
+    arrive(people['site'])
+    await user.should_see('正在接待：王先生', retries=30)
+    user.find(marker='invalid').click()
+    user.find('问路').click()
+    user.find(marker='confirm-invalid').click()
+    await user.should_see('下一位就是您', retries=30)
+    with db.session() as s:
+        visits = list(s.exec(select(Visit).order_by(Visit.id)))  # type: ignore[arg-type]
+    assert [v.status for v in visits] == [VisitStatus.ENDED, VisitStatus.INVALID]
+    assert visits[0].id == first.visit_id and visits[1].invalid_reason == '问路'
+
+
+async def test_an_admin_without_a_site_cannot_open_the_rotation(user: User) -> None:
+    with db.session() as s:
+        make_staff(s, site=None, role=Role.ADMIN, name='管理员', username='boss')
+    await log_in(user, 'boss')
+    await user.should_see('管理员，您好', retries=30)
+    await user.open('/rotation')
+    await user.should_see('您的角色无权打开此页面')
+
+
+async def test_a_button_redrawn_by_anothers_action_still_acts_for_its_own_phone(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()  # redraws 李娜's buttons while handling 张伟's tap
+    await user.should_see('张伟', retries=30)
+    user.find(marker='set-break').click()
+    await user.should_see(marker='my-state', content='午餐轮休', retries=30)
+    with db.session() as s:
+        from services.rotation.board import board as read_board
+
+        rows = {r.staff_id: r.state for r in read_board(s, actor=people['manager']).rows}
+    assert rows == {people['a'].id: 'break', people['b'].id: 'available'}
+
+
+async def test_a_salesperson_registers_a_visitor_who_does_not_scan(user: User, create_user: Callable[[], User]) -> None:
+    seed()
+    other = create_user()
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()
+    await other.should_see('下一位就是您', retries=30)
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='desk').click()
+    user.find(kind=ui.input, content='姓氏').type('赵')
+    user.find('女士').click()
+    user.find(kind=ui.input, content='手机号').type('13700001111')
+    user.find('客户已口头同意个人信息使用说明').click()
+    user.find(marker='desk-save').click()
+    await other.should_see('请接待客户', retries=30)
+    # NiceGUI's user simulation sends ui.notify to whichever User was touched last, and the alert's chime on the
+    # other phone touches that one: the message may be in either list
+    for _ in range(30):
+        if any('已登记，张伟 接待' in m for m in user.notify.messages + other.notify.messages):
+            break
+        await asyncio.sleep(0.1)
+    assert any('已登记，张伟 接待' in m for m in user.notify.messages + other.notify.messages)
+    await other.should_see('赵女士（1 人）')
+    with db.session() as s:
+        visit = s.exec(select(Visit)).one()
+    assert visit.source == 'desk' and visit.registered_by_id is not None
+
+
+async def test_an_open_dialog_survives_a_colleagues_change(user: User, create_user: Callable[[], User]) -> None:
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    arrive(people['site'])
+    await user.should_see('正在接待：王先生', retries=30)
+    user.find(marker='invalid').click()
+    user.find(kind=ui.input, content='原因').type('问路的')
+    other.find(marker='check-in').click()  # redraws 李娜's day while her dialog is open
+    await user.should_see('张伟', retries=30)
+    await user.should_see('无效接待的原因')
+    user.find(marker='confirm-invalid').click()
+    await user.should_see('下一位就是您', retries=30)
+
+
+async def test_a_burst_of_changes_ends_with_the_final_board_on_every_phone(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()
+    await other.should_see('您排第 2 位', retries=30)
+    for n in range(5):  # faster than a phone redraws: the changes coalesce, the last state still shows
+        arrive(people['site'], phone=f'1391234560{n}')
+    for phone in (user, other):
+        await phone.should_see(marker='count-今日到访', retries=50)
+        for _ in range(50):
+            if phone.find(marker='count-今日到访').elements.pop().text == '5':
+                break
+            await asyncio.sleep(0.1)
+        assert phone.find(marker='count-今日到访').elements.pop().text == '5'
+        await phone.should_see('等待接待 3 组', retries=50)
+        states = board_states(phone)  # what the phone's board draws (components/board_rows.js)
+        assert states[people['a'].id] == states[people['b'].id] == '接待中'
+
+
+def board_states(phone: User) -> dict[int, str]:
+    """Each salesperson's state on this phone's board, from the rows it was sent."""
+    (rows,) = phone.find(kind=BoardRows).elements
+    return {row['id']: row['state'] for row in rows.shown}
+
+
+async def test_a_crowd_waiting_is_counted_and_only_the_longest_waiting_are_named(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    for n in range(8):  # 李娜 takes the first; seven wait
+        arrive(people['site'], phone=f'1391234561{n}')
+    await user.should_see('等待接待 7 组', retries=50)
+    await user.should_see('等得最久的 5 组，另有 2 组')
+    assert len(user.find('已等').elements) == 5
