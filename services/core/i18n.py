@@ -1,15 +1,25 @@
-"""The one translation function: Chinese source strings, English on request."""
+"""The one translation function: Chinese source strings, English from the gettext catalog (Babel) on request.
+
+The English is services/core/locale/en/LC_MESSAGES/messages.po, kept with Babel's tools (README, Translation); it is
+compiled in memory when the app starts, so a catalog edited by a translator is what runs, never a stale .mo file."""
 
 from __future__ import annotations
 
+import gettext
+import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-from services.core.i18n_en import EN
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 DEFAULT_LANGUAGE = 'zh-CN'
+LANGUAGES = ('zh-CN', 'en')
+LOCALE_DIR = Path(__file__).parent / 'locale'
 _default = DEFAULT_LANGUAGE
 _resolver: Callable[[], str | None] = lambda: None  # noqa: E731
 _chosen: ContextVar[str | None] = ContextVar('language', default=None)
@@ -24,7 +34,7 @@ def configure(*, default: str, resolver: Callable[[], str | None]) -> None:
 @contextmanager
 def language(value: str | None) -> Iterator[None]:
     """Use this language for what is built inside (a page served without NiceGUI's client)."""
-    token = _chosen.set(value if value in ('zh-CN', 'en') else None)
+    token = _chosen.set(value if value in LANGUAGES else None)
     try:
         yield
     finally:
@@ -43,5 +53,19 @@ def current_language() -> str:
 def t(text: str, **params: Any) -> str:
     """`text` (Simplified Chinese) in the current language, with `params` filled in."""
     if current_language() == 'en':
-        text = EN.get(text, text)
+        text = catalog('en').gettext(text)
     return text.format(**params) if params else text
+
+
+@cache
+def catalog(code: str) -> gettext.NullTranslations:
+    """The language's compiled catalog (an empty one for the source language)."""
+    po = LOCALE_DIR / code / 'LC_MESSAGES' / 'messages.po'
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open('rb') as f:
+        messages = read_po(f, locale=code)
+    compiled = io.BytesIO()
+    write_mo(compiled, messages)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
