@@ -35,6 +35,10 @@ TURN_LABELS = {
 }
 
 
+REASON_LABELS = {str(state): label for state, label in STATE_LABELS.items()} | {'on_behalf': '代接'}
+SILENT_REASONS = frozenset({'reorder', 'undo', 'manager'})  # the entry's kind already says it
+
+
 @router.page('/rotation/manage')
 def manage_page() -> None:
     me = guard(SITE_MANAGER)
@@ -105,13 +109,23 @@ def ledger(me: Staff) -> None:
 
 
 def ledger_line(entry: TurnEntry, names: dict[int | None, str], tz: ZoneInfo) -> None:
+    ui.label(ledger_text(entry, names, tz)).classes('text-sm py-1 border-b border-gray-100 w-full')
+
+
+def ledger_text(entry: TurnEntry, names: dict[int | None, str], tz: ZoneInfo) -> str:
+    """One ledger line as the manager reads it: time, who, what, why — codes in words, never raw."""
     at = entry.at.astimezone(tz)
     who = names.get(entry.staff_id, '')
     by = t('（经理 {name}）', name=names.get(entry.actor_id, '')) if entry.actor_id else ''
-    reason = f' · {entry.reason}' if entry.reason and entry.reason not in ('reorder', 'undo', 'manager') else ''
-    ui.label(f'{at:%H:%M:%S} {who} · {t(TURN_LABELS.get(entry.kind, entry.kind))}{reason}{by}').classes(
-        'text-sm py-1 border-b border-gray-100 w-full'
-    )
+    why = reason_text(entry.reason)
+    return f'{at:%H:%M:%S} {who} · {t(TURN_LABELS.get(entry.kind, "轮次变动"))}{f" · {why}" if why else ""}{by}'
+
+
+def reason_text(reason: str | None) -> str:
+    """A ledger reason: a code the services write (a state, 代接) in words; a person's own words as they wrote them."""
+    if not reason or reason in SILENT_REASONS:
+        return ''
+    return t(REASON_LABELS[reason]) if reason in REASON_LABELS else reason
 
 
 def reason_dialog(then: Callable[[str], Awaitable[None]]) -> None:

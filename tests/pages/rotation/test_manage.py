@@ -1,9 +1,17 @@
 """The manager's overrides through the page: skip with a reason, reorder, undo, assign, the ledger."""
 
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 
 import db
+from models import StaffState, TurnEntry, TurnKind, utcnow
+from pages.rotation import manage
+from services.core import i18n
 from services.rotation import reception
 from tests.helpers.login import log_in
 from tests.helpers.rotation import arrive, visit
@@ -57,3 +65,20 @@ async def test_a_salesperson_cannot_open_the_manager_page(user: User) -> None:
     await user.should_see('李娜，您好', retries=30)
     await user.open('/rotation/manage')
     await user.should_see('您的角色无权打开此页面')
+
+
+@pytest.mark.parametrize('language', ['zh-CN', 'en'])
+def test_no_ledger_line_shows_a_code(language: str) -> None:
+    """Every kind and reason the services write reads as words: `· break`, `· on_behalf` never reach a manager."""
+    reasons = {str(s) for s in StaffState} | {'on_behalf', 'reorder', 'undo', 'manager'}  # what services write
+    codes = reasons | {str(k) for k in TurnKind}
+    i18n.configure(default=language, resolver=lambda: None)
+    try:
+        for kind in TurnKind:
+            for reason in [*sorted(reasons), '客户说明天再来']:
+                entry = TurnEntry(site_id=1, day=date(2026, 12, 1), staff_id=1, kind=kind, reason=reason, at=utcnow())
+                text = manage.ledger_text(entry, {1: '李娜'}, ZoneInfo('Asia/Shanghai'))
+                words = set(re.findall(r'[A-Za-z_]+', text))
+                assert not (words & codes if language == 'zh-CN' else {w for w in words if '_' in w}), text
+    finally:
+        i18n.configure(default='zh-CN', resolver=lambda: None)
