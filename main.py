@@ -14,9 +14,10 @@ import config
 import db
 from components import alert, complaint_alert, fast_lane, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
-from config import Settings, load_settings
+from config import Settings, SettingsError, load_settings
 from pages import ROUTERS, bench_hooks
-from services import i18n, setup
+from pages.group import health_router
+from services import group, i18n, setup
 
 ASSETS = Path(__file__).parent / 'assets'
 
@@ -53,6 +54,9 @@ def compose(settings: Settings) -> None:
     session.configure(session_hours=settings.session_hours)
     alert.install_dispatcher()
     live_board.install()
+    group.join(db.get_engine())  # on PostgreSQL: events to and from the group's other processes
+    app.on_startup(group.start)
+    app.on_shutdown(group.leave)
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
     mount_pwa_routes(ASSETS)
     add_pwa_head()
@@ -60,6 +64,7 @@ def compose(settings: Settings) -> None:
     app.add_middleware(session.AuthMiddleware)
     fast_lane.install(app)
     lifespan = app.router.lifespan_context
+    app.include_router(health_router)
     for router in ROUTERS + ([bench_hooks.router] if bench_hooks.enabled() else []):
         app.include_router(router)
     # include_router wraps the app's lifespan once per call; our routers have none, and main.py runs again for
@@ -92,7 +97,10 @@ def main(argv: list[str]) -> None:
     )
     parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
     args = parser.parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as e:
+        raise SystemExit(f'案场 Anchang cannot start: {e}') from None
     prepare(settings)
     if args.command == 'demo':
         load_demo()

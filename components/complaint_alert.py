@@ -13,7 +13,7 @@ from nicegui import background_tasks, run, ui
 
 import db
 from models import Role, Staff
-from services import complaint_deadlines, complaint_lists, events
+from services import complaint_deadlines, complaint_lists, events, group
 from services import complaint_rules as rules
 from services.complaint_lists import ComplaintRow
 from services.i18n import t
@@ -90,6 +90,8 @@ def start_sweep() -> None:
 
 
 def _sweep() -> None:
+    if not group.run_once('complaint_sweep'):  # another process of the group sweeps
+        return
     with db.session() as s:
         complaint_deadlines.escalate_overdue(s)
 
