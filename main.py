@@ -24,10 +24,11 @@ ASSETS = Path(__file__).parent / 'assets'
 
 def prepare(settings: Settings) -> None:
     """Open the database, bring its schema up to date, and on an empty one make the first site and admin."""
-    db.init_engine(settings.database_url)
-    db.migrate()
-    with db.session() as s:
-        password = setup.first_run(s)
+    engine = db.init_engine(settings.database_url)
+    with group.one_at_a_time(engine, 'prepare'):  # the processes of a group start together
+        db.migrate()
+        with db.session() as s:
+            password = setup.first_run(s)
     if password:
         print(
             f'\n案场 Anchang — first run. Log in as "{setup.ADMIN_USERNAME}" with the one-time password:\n\n'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from nicegui import background_tasks, run, ui
 
@@ -20,7 +21,7 @@ from services.i18n import t
 
 from .alert import CHIME, UNLOCK
 
-SWEEP_SECONDS = 60.0  # how often overdue complaints are looked for (and escalated)
+SWEEP_SECONDS = float(os.environ.get('ANCHANG_SWEEP_SECONDS') or 60)  # how often overdue complaints are looked for
 log = logging.getLogger(__name__)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from .. import events
 from .bus import PgBus
-from .jobs import Leases
+from .jobs import Leases, lock_key
 
 _bus: PgBus | None = None
 _leases: Leases | None = None
@@ -71,3 +74,18 @@ def health(engine: Engine) -> dict[str, object]:
         'process': None if _bus is None else _bus.origin,
         'jobs': [] if _leases is None else _leases.held(),
     }
+
+
+@contextmanager
+def one_at_a_time(engine: Engine, name: str) -> Iterator[None]:
+    """The group's processes do this one after another (at start: the migrations and the first run), waiting for
+    each other on a PostgreSQL advisory lock; on SQLite there is one process, nothing to wait for."""
+    if engine.dialect.name != 'postgresql':
+        yield
+        return
+    with engine.connect().execution_options(isolation_level='AUTOCOMMIT') as c:
+        c.execute(text('SELECT pg_advisory_lock(:key)'), {'key': lock_key(name)})
+        try:
+            yield
+        finally:
+            c.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': lock_key(name)})

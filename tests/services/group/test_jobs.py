@@ -68,3 +68,24 @@ def test_health_of_a_process_in_a_group(pg: Engine) -> None:
     assert isinstance(report['process'], str)
     group.leave()
     assert events.rotation_version(1) == 0  # back to this process only
+
+
+def test_processes_starting_together_prepare_one_after_another(pg: Engine) -> None:
+    import threading
+
+    inside: list[str] = []
+    order: list[str] = []
+
+    def prepare(name: str) -> None:
+        with group.one_at_a_time(pg, 'prepare'):
+            inside.append(name)
+            order.append(f'{name} in {len(inside)}')
+            threading.Event().wait(0.2)
+            inside.remove(name)
+
+    threads = [threading.Thread(target=prepare, args=(n,)) for n in 'ab']
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(order) == ['a in 1', 'b in 1']  # never both inside at once
