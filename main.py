@@ -15,10 +15,11 @@ import db
 from bench import hooks as bench_hooks
 from components import alert, complaint_alert, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
-from config import Settings, load_settings
+from config import Settings, SettingsError, load_settings
 from pages import ROUTERS
+from pages.group import health_router
 from pages.signin import fast_lane
-from services import demo, wiring
+from services import demo, group, wiring
 from services.accounts import setup
 from services.core import i18n
 
@@ -27,10 +28,11 @@ ASSETS = Path(__file__).parent / 'assets'
 
 def prepare(settings: Settings) -> None:
     """Open the database, bring its schema up to date, and on an empty one make the first site and admin."""
-    db.init_engine(settings.database_url)
-    db.migrate()
-    with db.session() as s:
-        password = setup.first_run(s)
+    engine = db.init_engine(settings.database_url)
+    with group.one_at_a_time(engine, 'prepare'):  # the processes of a group start together
+        db.migrate()
+        with db.session() as s:
+            password = setup.first_run(s)
     if password:
         print(
             f'\n案场 Anchang — first run. Log in as "{setup.ADMIN_USERNAME}" with the one-time password:\n\n'
@@ -58,6 +60,9 @@ def compose(settings: Settings) -> None:
     session.configure(session_hours=settings.session_hours)
     alert.install_dispatcher()
     live_board.install()
+    group.join(db.get_engine())  # on PostgreSQL: events to and from the group's other processes
+    app.on_startup(group.start)
+    app.on_shutdown(group.leave)
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
     mount_pwa_routes(ASSETS)
     add_pwa_head()
@@ -65,6 +70,7 @@ def compose(settings: Settings) -> None:
     app.add_middleware(session.AuthMiddleware)
     fast_lane.install(app)
     lifespan = app.router.lifespan_context
+    app.include_router(health_router)
     for router in ROUTERS + ([bench_hooks.router] if bench_hooks.enabled() else []):
         app.include_router(router)
     # include_router wraps the app's lifespan once per call; our routers have none, and main.py runs again for
@@ -97,7 +103,10 @@ def main(argv: list[str]) -> None:
     )
     parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
     args = parser.parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except SettingsError as e:
+        raise SystemExit(f'案场 Anchang cannot start: {e}') from None
     prepare(settings)
     if args.command == 'demo':
         load_demo()

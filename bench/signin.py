@@ -38,6 +38,7 @@ from typing import Any
 
 import aiohttp
 
+from . import signin_group
 from .harness import print_result, rss_mb
 from .signin_clients import (
     KeptServer,
@@ -78,9 +79,18 @@ def main(argv: list[str] | None = None) -> None:
         'benchmark makes a fresh database there and drops it afterwards (default: SQLite in a fresh folder)',
     )
     parser.add_argument('--quick', action='store_true', help='a short try: 20 phones, 10 sign-ins/s for 5 s')
+    parser.add_argument(
+        '--processes',
+        type=int,
+        default=1,
+        help='app processes of a group behind nginx (default 1: one process, no proxy); more needs --database-url',
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.clients, args.rate, args.seconds, args.hold = 20, 10.0, 5.0, 0.5
+    if args.processes > 1:
+        print_result(asyncio.run(signin_group.run(args, measure)))
+        return
     print_result(asyncio.run(run(args)))
 
 
@@ -107,7 +117,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             drop_database(args.database_url, database_url)
 
 
-async def measure(args: argparse.Namespace, server: KeptServer, prepared: Prepared, cookies: dict[str, str]) -> dict:
+async def measure(
+    args: argparse.Namespace,
+    server: KeptServer | signin_group.Proxied,
+    prepared: Prepared,
+    cookies: dict[str, str],
+    *,
+    routing: signin_group.Routing | None = None,
+) -> dict:
     """Connect every phone (memory before and after), run the burst, disconnect."""
     alerts: Alerts = {}
     twice: set[str] = set()
@@ -132,7 +149,7 @@ async def measure(args: argparse.Namespace, server: KeptServer, prepared: Prepar
         print(f'{len(phones)} phones on {args.page}: server RSS {rss_before:.0f} → {rss_after:.0f} MiB')
         acks = asyncio.create_task(ack_loop(phones))
         try:
-            figures = await burst(args, server, prepared, visitors_http, alerts, receptions)
+            figures = await burst(args, server, prepared, visitors_http, alerts, receptions, routing=routing)
         finally:
             acks.cancel()
             await receptions.stop()
@@ -169,11 +186,13 @@ async def ack_loop(phones: list[StaffPhone]) -> None:
 
 async def burst(
     args: argparse.Namespace,
-    server: KeptServer,
+    server: KeptServer | signin_group.Proxied,
     prepared: Prepared,
     http: aiohttp.ClientSession,
     alerts: Alerts,
     receptions: Receptions,
+    *,
+    routing: signin_group.Routing | None = None,
 ) -> dict[str, Any]:
     """Offer `rate` sign-ins a second for `seconds` (open loop), wait for the last alerts, audit the database."""
     spawn = multiprocessing.get_context('spawn')
@@ -184,7 +203,8 @@ async def burst(
     lag = LagMeter()
 
     async def visitor(n: int) -> Submitted:
-        sent = await sign_in(http, server.base_url, prepared.token, n)
+        headers = routing.visitor_headers(n) if routing else None  # a group: this visitor's process, through nginx
+        sent = await sign_in(http, server.base_url, prepared.token, n, headers=headers)
         receptions.signed_in(surname(n), sent.result_url)
         return sent
 
@@ -228,6 +248,12 @@ async def burst(
             else 'never (the phones tap 我来接待)'
         ),
         'database': 'postgresql' if args.database_url else 'sqlite',
+        'processes': routing.processes if routing else 1,
+        **(
+            signin_group.cross_process(prepared, confirmed, alerts, routing)
+            if routing
+            else {'cross_process_alert_p95_ms': None}
+        ),
     }
 
 

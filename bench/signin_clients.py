@@ -71,10 +71,13 @@ class Prepared:
     staff: list[tuple[int, str]]  # (id, username)
 
 
-def prepare(data_dir: Path, salespeople: int, *, database_url: str = '') -> Prepared:
+def prepare(
+    data_dir: Path, salespeople: int, *, database_url: str = '', extra_env: dict[str, str] | None = None
+) -> Prepared:
     """main.py --no-serve (schema, first site), then `salespeople` accounts checked in, through the app's services;
-    on `database_url` if given, else on SQLite in the data folder."""
+    on `database_url` if given, else on SQLite in the data folder; `extra_env`: a group's settings (its secret)."""
     env = child_env(data_dir, free_port(), {'ANCHANG_DATABASE_URL': database_url} if database_url else None)
+    env.update(extra_env or {})
     subprocess.run(
         [sys.executable, str(ROOT / 'main.py'), '--no-serve'], cwd=data_dir, env=env, check=True, capture_output=True
     )
@@ -203,6 +206,8 @@ class Page:
                 raise RuntimeError(f'GET {path}: {r.status} {r.headers.get("location", "")}')
             if 'session' in r.cookies:
                 cookie = f'session={r.cookies["session"].value}'
+            if 'anchang_route' in r.cookies:  # behind the group's nginx: its route keeps the socket on this process
+                cookie = f'{cookie}; anchang_route={r.cookies["anchang_route"].value}'
         query, elements = QUERY.search(html), ELEMENTS.search(html)
         if query is None or elements is None:
             raise RuntimeError(f'GET {path}: no NiceGUI client in the page')
@@ -218,6 +223,9 @@ class Page:
             'document_id': uuid.uuid4().hex,
             'tab_id': uuid.uuid4().hex,
         }
+        # engine.io moves a Cookie header into the HTTP session's jar (a dummy one here) and sends none: give it to the
+        # websocket itself, or behind the group's nginx the route is lost and the socket reaches another process
+        self.sio.eio.websocket_extra_options = {'headers': {'Cookie': self.cookie}}
         await self.sio.connect(
             f'{base_url}/?{urlencode(query)}',
             headers={'Cookie': self.cookie},
@@ -358,11 +366,18 @@ def visitor_form(n: int, key: str, *, run: int = 0) -> tuple[dict[str, str], dic
 
 
 async def sign_in(
-    http: aiohttp.ClientSession, base_url: str, token: str, n: int, *, key: str = '', run: int = 0
+    http: aiohttp.ClientSession,
+    base_url: str,
+    token: str,
+    n: int,
+    *,
+    key: str = '',
+    run: int = 0,
+    headers: dict[str, str] | None = None,
 ) -> Submitted:
-    """Visitor n's phone posts the form (a retry sends the same request key)."""
+    """Visitor n's phone posts the form (a retry sends the same request key); `headers`: more of them (a route)."""
     key = key or uuid.uuid4().hex
-    form, headers = visitor_form(n, key, run=run)
+    form, headers = visitor_form(n, key, run=run)[0], {**visitor_form(n, key, run=run)[1], **(headers or {})}
     done = Submitted(n, key, time.perf_counter())
     try:
         async with http.post(f'{base_url}/v/{token}', data=form, headers=headers) as r:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from nicegui import background_tasks, run, ui
 
 import db
 from models import Role, Staff
+from services import group
 from services.complaints import deadlines as complaint_deadlines
 from services.complaints import lists as complaint_lists
 from services.complaints import rules
@@ -22,7 +24,7 @@ from services.core.i18n import t
 
 from .alert import CHIME, UNLOCK
 
-SWEEP_SECONDS = 60.0  # how often overdue complaints are looked for (and escalated)
+SWEEP_SECONDS = float(os.environ.get('ANCHANG_SWEEP_SECONDS') or 60)  # how often overdue complaints are looked for
 log = logging.getLogger(__name__)
 
 
@@ -92,6 +94,8 @@ def start_sweep() -> None:
 
 
 def _sweep() -> None:
+    if not group.run_once('complaint_sweep'):  # another process of the group sweeps
+        return
     with db.session() as s:
         complaint_deadlines.escalate_overdue(s)
 

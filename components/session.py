@@ -17,7 +17,7 @@ from models import Role, Staff
 from services.accounts import auth
 from services.core import authz, events
 
-PUBLIC_PATHS = {'/login', '/logout', '/sw.js', '/offline.html', '/manifest.webmanifest', '/favicon.ico'}
+PUBLIC_PATHS = {'/healthz', '/login', '/logout', '/sw.js', '/offline.html', '/manifest.webmanifest', '/favicon.ico'}
 PUBLIC_PREFIXES = ('/_nicegui', '/pwa/', '/v/', '/tv/')  # visitor sign-in and the TV board: no staff login
 PASSWORD_PAGE = '/me'  # noqa: S105 - a path, not a password
 _session_hours = 12.0

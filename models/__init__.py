@@ -20,6 +20,7 @@ from .duty import (
     TemplateItem,
 )
 from .followup import FollowUp, PhoneCall
+from .group import GroupVersion
 from .photo import Photo
 from .record import ContactKind, ContactLog, ReceptionRecord
 from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
@@ -46,6 +47,7 @@ __all__ = [
     'DisplayToken',
     'DutyAssignment',
     'FollowUp',
+    'GroupVersion',
     'ItemResult',
     'LoginThrottle',
     'PhoneCall',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from nicegui import Event, core
 
@@ -45,7 +45,32 @@ complaint_changed: Event[int] = Event()
 ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned, duty_changed, complaint_changed)
 
 
+class Bus(Protocol):
+    """Carries each committed emit to the app's other processes, and keeps the versions caches key on
+    (services.group on PostgreSQL). Without one, events and versions stay in this process."""
+
+    def publish(self, event: Event[Any], args: tuple[Any, ...]) -> None: ...
+
+    def version(self, site_id: int) -> int: ...
+
+
+_bus: Bus | None = None
+
+
+def use_bus(bus: Bus | None) -> None:
+    """The seam for several processes: from now on every emit is also published through `bus`."""
+    global _bus
+    _bus = bus
+
+
 def emit(event: Event[Any], *args: Any) -> None:
+    """After a commit: published to the other processes (if a bus is in use), and emitted here."""
+    if _bus is not None:
+        _bus.publish(event, args)
+    emit_here(event, *args)
+
+
+def emit_here(event: Event[Any], *args: Any) -> None:
     """Emit on the app's event loop: services run in worker threads, subscribers belong to the loop."""
     loop = core.loop
     if loop is None or loop.is_closed() or not loop.is_running():
@@ -65,8 +90,9 @@ _rotation_versions: dict[int, int] = {}
 
 
 def rotation_version(site_id: int) -> int:
-    """How many rotation changes this site has had in this process: readers cache one board per version."""
-    return _rotation_versions.get(site_id, 0)
+    """How many rotation changes this site has had (in this process, or across the group's with a bus): readers
+    cache one board per version."""
+    return _rotation_versions.get(site_id, 0) if _bus is None else _bus.version(site_id)
 
 
 def emit_rotation(site_id: int, alerts: list[VisitorAlert]) -> None:

@@ -32,7 +32,12 @@ def search(session: Session, *, actor: Staff, query: str = '', limit: int = 30) 
     authz.require(actor, ON_SITE)
     if actor.site_id is None:
         raise NotFound()
-    q = select(Customer).where(Customer.site_id == actor.site_id, col(Customer.merged_into_id).is_(None))
+    # the owner's name in the same query: one round trip fewer, which on PostgreSQL is most of a look-up's time
+    q = (
+        select(Customer, Staff.name)
+        .outerjoin(Staff, col(Staff.id) == Customer.owner_id)
+        .where(Customer.site_id == actor.site_id, col(Customer.merged_into_id).is_(None))
+    )
     text = re.sub(r'[\s\-]', '', query or '')[:20]
     if text.isdigit() and len(text) == 11:
         q = q.where(Customer.phone == text)  # a whole number: the unique (site, phone) index
@@ -40,9 +45,8 @@ def search(session: Session, *, actor: Staff, query: str = '', limit: int = 30) 
         q = q.where(col(Customer.phone).startswith(text))
     elif text:
         q = q.where(or_(col(Customer.surname).startswith(text), col(Customer.surname) == text[:1]))
-    rows = list(session.exec(q.order_by(col(Customer.last_contact_at).desc(), col(Customer.id).desc()).limit(limit)))
-    owners = {s.id: s.name for s in session.exec(select(Staff).where(Staff.site_id == actor.site_id))}
-    return [_row(c, actor, owners) for c in rows]
+    rows = session.exec(q.order_by(col(Customer.last_contact_at).desc(), col(Customer.id).desc()).limit(limit)).all()
+    return [_row(c, actor, {c.owner_id: owner} if owner else {}) for c, owner in rows]
 
 
 def _row(customer: Customer, actor: Staff, owners: dict[int | None, str]) -> CustomerRow:

@@ -1,0 +1,92 @@
+"""Periodic jobs run in one process of the group; health says what this process can do and holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+import db
+from services import group
+from services.core import events
+from services.group.jobs import Leases
+
+
+@pytest.fixture
+def pg(database_url: str) -> Iterator[Engine]:
+    if not database_url.startswith('postgresql'):
+        pytest.skip('job leases between processes need PostgreSQL')
+    engine = db.init_engine(database_url)
+    yield engine
+    group.leave()
+    engine.dispose()
+
+
+def _dsn(engine: Engine) -> str:
+    return make_url(engine.url).set(drivername='postgresql').render_as_string(hide_password=False)
+
+
+def test_a_job_runs_in_one_process_until_it_goes(pg: Engine) -> None:
+    first, second = Leases(_dsn(pg)), Leases(_dsn(pg))
+    assert first.hold('complaint_sweep')
+    assert first.hold('complaint_sweep')  # again at its next run
+    assert not second.hold('complaint_sweep')
+    assert second.hold('report_drafts')  # another job is another lock
+    first.close()  # the process exits (or loses its connection): its jobs are free
+    assert second.hold('complaint_sweep')
+    assert second.held() == ['complaint_sweep', 'report_drafts']
+    second.close()
+
+
+def test_run_once_on_sqlite_is_always_true(database_url: str) -> None:
+    group.join(db.init_engine(database_url)) if database_url.startswith('sqlite') else pytest.skip('SQLite only')
+    assert group.run_once('complaint_sweep')
+    assert group.run_once('complaint_sweep')
+    assert group.health(db.get_engine()) == {
+        'ok': True,
+        'database': True,
+        'bus': 'in-process',
+        'process': None,
+        'jobs': [],
+    }
+
+
+def test_health_of_a_process_in_a_group(pg: Engine) -> None:
+    group.join(pg)
+    assert group.health(pg)['bus'] == 'connecting' or group.health(pg)['bus'] == 'stopped'
+    group.start()
+    assert group.run_once('complaint_sweep')
+    for _ in range(50):
+        report = group.health(pg)
+        if report['bus'] == 'listening':
+            break
+        import time
+
+        time.sleep(0.1)
+    assert report['ok'] and report['database'] and report['jobs'] == ['complaint_sweep']
+    assert isinstance(report['process'], str)
+    group.leave()
+    assert events.rotation_version(1) == 0  # back to this process only
+
+
+def test_processes_starting_together_prepare_one_after_another(pg: Engine) -> None:
+    import threading
+
+    inside: list[str] = []
+    order: list[str] = []
+
+    def prepare(name: str) -> None:
+        with group.one_at_a_time(pg, 'prepare'):
+            inside.append(name)
+            order.append(f'{name} in {len(inside)}')
+            threading.Event().wait(0.2)
+            inside.remove(name)
+
+    threads = [threading.Thread(target=prepare, args=(n,)) for n in 'ab']
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(order) == ['a in 1', 'b in 1']  # never both inside at once
