@@ -107,6 +107,9 @@ def main(argv: list[str]) -> None:
         title='案场',
         language='zh-CN',
         storage_secret=settings.secret,
+        session_middleware_kwargs=session.cookie_options(
+            session_hours=settings.session_hours, public_url=settings.public_url
+        ),
         favicon=ASSETS / 'pwa' / 'icons' / 'favicon.png',
         reload=False,
         show=False,
