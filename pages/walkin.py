@@ -27,7 +27,6 @@ from services.i18n import t
 router = APIRouter()
 T = TypeVar('T')
 GRACE = timedelta(minutes=15)  # a form opened with a valid code may be sent a little after the code expires
-MAX_BODY = 200_000  # ten thousand Chinese characters, URL-encoded, still get a per-field message
 KEY = re.compile(r'[0-9a-f]{32}')
 NO_STORE = {'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex'}
 
@@ -55,12 +54,14 @@ async def signin_submit(token: str, request: Request, lang: str | None = None) -
     """One sign-in: JSON for the page's script, a redirect (or the form again) without script."""
     wants_json = 'application/json' in request.headers.get('accept', '')
     with i18n.language(lang):
-        if int(request.headers.get('content-length') or 0) > MAX_BODY:
-            return _refused('form', t('提交的内容过长'), wants_json, token, lang, {}, status=413)
+        try:
+            code = _site_code(token)  # first, before the body is read: an HMAC on the loop, no database, no thread
+        except DomainError as e:
+            return _refused('form', e.translated(), wants_json, token, lang, {})
+        # the body is bounded as it streams in (components/http_guard.py) before it is parsed here
         values = {k: str(v) for k, v in (await request.form()).items() if isinstance(v, str)}
         client = request.client.host if request.client else 'unknown'
         try:
-            code = _site_code(token)  # an HMAC on the loop: no database, no thread
             result = await signin_queue.sign_in(code, _request(values, client))
         except DomainError as e:
             field = e.field if isinstance(e, ValidationError) else 'form'
