@@ -723,4 +723,6 @@ EN: dict[str, str] = {
     '非常不满意': 'Very dissatisfied',
     '非常满意': 'Very satisfied',
     '（选填）': ' (optional)',
+    # --- issue 16 ---
+    '登记姓名为「{typed}」，与客户资料不符，请当面核实': 'Signed in as “{typed}”, which does not match the customer record: please confirm in person',
 }

@@ -1,0 +1,44 @@
+"""Finding 8: interests, cares and objections come from the lists the forms offer, nothing else."""
+
+import pytest
+from sqlmodel import Session
+
+import db
+from services import records, signin
+from services.errors import ValidationError
+from tests.customer_helpers import form, received
+from tests.factories import make_site
+from tests.rotation_helpers import staffed_site
+
+
+def signin_form(**interests: str) -> signin.SignInForm:
+    return signin.SignInForm(surname='王', title='先生', phone='13912345678', consent=True, interests=interests)
+
+
+@pytest.mark.parametrize(
+    'interests',
+    [{'unit_type': '<b>豪宅</b>'}, {'budget': '1亿'}, {'area': 'x' * 40}, {'favourite_colour': '红'}],
+)
+def test_a_sign_in_interest_outside_the_offered_choices_is_refused(session: Session, interests: dict) -> None:
+    site = make_site(session)
+    with pytest.raises(ValidationError) as refused:
+        signin.validate(signin_form(**interests), site)
+    assert refused.value.field == 'interests'
+
+
+def test_offered_interests_are_kept_and_empty_ones_dropped(session: Session) -> None:
+    site = make_site(session)
+    cleaned = signin.validate(signin_form(unit_type='三房', budget='300–500万', area=''), site)
+    assert cleaned.interests == {'unit_type': '三房', 'budget': '300–500万'}
+
+
+@pytest.mark.parametrize('key', ['objections', 'cares'])
+def test_a_record_takes_only_the_sites_list(session: Session, key: str) -> None:
+    site, (a,) = staffed_site(session, ['甲'])
+    v = received(site, a)
+    with pytest.raises(ValidationError) as refused, db.session() as s:
+        records.save(s, actor=a, visit_id=v.id or 0, form=form('A', **{key: ['<img src=x>']}))
+    assert refused.value.field == key
+    with db.session() as s:
+        saved = records.save(s, actor=a, visit_id=v.id or 0, form=form('A', **{key: ['交通', '交通']}))
+    assert getattr(saved, key) == ['交通']
