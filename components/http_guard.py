@@ -17,7 +17,8 @@ DEFAULT_BYTES = 2 * 1024 * 1024  # anything else (socket.io long-polling posts a
 SIGN_IN_POST = re.compile(r'/v/[^/]+')
 UPLOAD = re.compile(r'/_nicegui/client/[^/]+/upload/[^/]+')
 HOST = re.compile(r'[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?')
-TOO_LARGE = '<!doctype html><meta charset="utf-8"><p>提交的内容过长 / Request too large</p>'.encode()
+TOO_LONG = '提交的内容过长'  # no language is known this early: both are shown
+TOO_LARGE = f'<!doctype html><meta charset="utf-8"><p>{TOO_LONG} / Request too large</p>'.encode()
 
 
 def body_limit(path: str, *, upload_bytes: int) -> int:

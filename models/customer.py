@@ -39,7 +39,5 @@ class Customer(SQLModel, table=True):
     deal_unit: str = Field(default='', max_length=30)
     deal_amount_wan: float | None = None  # 万元
     lost_reason: str = Field(default='', max_length=60)
-    follow_up: bool = Field(default=True)
-    anonymised_at: datetime | None = Field(
-        default=None, sa_type=UTCDateTime
-    )  # personal data removed (PIPL)  # the manager decides whether a cold customer is still followed up
+    follow_up: bool = Field(default=True)  # the manager decides whether a cold customer is still followed up
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # personal data removed (PIPL)
