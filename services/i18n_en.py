@@ -725,4 +725,8 @@ EN: dict[str, str] = {
     '（选填）': ' (optional)',
     # --- issue 16 ---
     '登记姓名为「{typed}」，与客户资料不符，请当面核实': 'Signed in as “{typed}”, which does not match the customer record: please confirm in person',
+    '海报上的二维码仅在 {day} {start}–{end}（营业时间）有效，请每天开场前打印；大屏上的二维码更安全，请优先使用': (
+        "The poster's code works only on {day}, {start}–{end} (opening hours): print it before opening each day. "
+        "The TV's code is safer: prefer it"
+    ),
 }
