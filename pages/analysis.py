@@ -11,6 +11,7 @@ from components.frame import frame
 from components.session import guard
 from models import utcnow
 from pages.actions import act
+from pages.entrance import no_site
 from services import analysis, authz, contacts
 from services.i18n import t
 
@@ -23,6 +24,9 @@ def analysis_page() -> None:
     if me is None:
         return
     with frame('客户分析会', me, active='/analysis'):
+        if me.site_id is None:  # the group admin has no site of their own
+            no_site()
+            return
         with db.session() as s:
             groups = analysis.daily(s, actor=me)
             tomorrow = contacts.local_today(contacts.site_of(s, me), utcnow()) + timedelta(days=1)  # the site's day

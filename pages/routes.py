@@ -9,6 +9,7 @@ from components.frame import frame, page_dialog
 from components.session import guard
 from models import TourStop
 from pages.actions import act
+from pages.entrance import no_site
 from services import authz, tours
 from services.i18n import t
 
@@ -21,6 +22,9 @@ def routes_page() -> None:
     if me is None:
         return
     with frame('看房路线', me, active='/routes'):
+        if me.site_id is None:  # the group admin has no site of their own
+            no_site()
+            return
         with db.session() as s:
             stops = tours.route(s, actor=me)
         for n, stop in enumerate(stops, start=1):
