@@ -105,11 +105,13 @@ EN: dict[str, str] = {
     'project; see the privacy notice on the sign-in page',
     '我们会保存您填写的姓氏、称呼、手机号、来访人数、了解渠道和购房意向，以及每次到访的时间，'
     '仅用于本项目安排置业顾问接待您、为您介绍房源和后续回访，不会提供给本项目以外的任何人。'
-    '信息保存至您最后一次与我们联系后两年；您可随时请销售经理查询、更正或删除您的信息。': (
+    '信息保存至您最后一次与我们联系后两年，期满自动匿名处理，只留下不含个人信息的统计；'
+    '您可随时请销售经理查询、导出、更正或删除您的信息。': (
         'We keep the surname, form of address, mobile number, party size, how you heard of us and what you are '
         'looking for, and the time of each visit, only to have a consultant receive you, show you homes and follow '
         'up, and never give them to anyone outside this project. They are kept until two years after your last '
-        'contact with us; ask the sales manager at any time to see, correct or delete them.'
+        'contact with us, then anonymised automatically, leaving only statistics with nothing personal in them; '
+        'ask the sales manager at any time to see, export, correct or delete them.'
     ),
     '请填写您的姓氏（中文或字母）': 'Enter your surname (Chinese characters or letters)',
     '请选择先生或女士': 'Choose Mr or Ms',

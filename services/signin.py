@@ -16,11 +16,12 @@ from .events import VisitorAlert, emit_rotation
 from .validation import clean_text, normalise_phone
 
 TITLES = ('先生', '女士')
-CONSENT_VERSION = 'v1'
-CONSENT_TEXT = (
+CONSENT_VERSION = 'v2'  # v2: says what happens when the retention ends, and that a copy can be had
+CONSENT_TEXT = (  # the two years are the sites' default retention (services/sites.py 'retention_years')
     '我们会保存您填写的姓氏、称呼、手机号、来访人数、了解渠道和购房意向，以及每次到访的时间，'
     '仅用于本项目安排置业顾问接待您、为您介绍房源和后续回访，不会提供给本项目以外的任何人。'
-    '信息保存至您最后一次与我们联系后两年；您可随时请销售经理查询、更正或删除您的信息。'
+    '信息保存至您最后一次与我们联系后两年，期满自动匿名处理，只留下不含个人信息的统计；'
+    '您可随时请销售经理查询、导出、更正或删除您的信息。'
 )
 # What the forms offer for the optional purchase interests (the visitor's QR form, the desk's 客户进门 form)
 INTEREST_CHOICES: dict[str, tuple[str, ...]] = {

@@ -1,0 +1,19 @@
+"""Customers' rights under PIPL: retention, one customer's data export, anonymisation on request or when due."""
+
+from .anonymise import ANONYMOUS, anonymise_customer, anonymise_expired, retention_cutoff
+from .export import export_customer, export_json
+from .job import RETENTION_SWEEP_SECONDS, run_retention_sweep, start_retention_job
+from .locks import once_across_processes
+
+__all__ = [
+    'ANONYMOUS',
+    'RETENTION_SWEEP_SECONDS',
+    'anonymise_customer',
+    'anonymise_expired',
+    'export_customer',
+    'export_json',
+    'once_across_processes',
+    'retention_cutoff',
+    'run_retention_sweep',
+    'start_retention_job',
+]
