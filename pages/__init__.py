@@ -17,6 +17,7 @@ from . import (
     followups,
     home,
     login,
+    privacy,
     rotation,
     rotation_manage,
     routes,
@@ -38,6 +39,7 @@ ROUTERS = [
     rotation_manage.router,
     customers.router,
     customer.router,
+    privacy.router,  # /customers/{id}/data
     tour.router,
     followups.router,
     calls.router,

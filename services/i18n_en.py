@@ -731,4 +731,21 @@ EN: dict[str, str] = {
         "The poster's code works only on {day}, {start}–{end} (opening hours): print it before opening each day. "
         "The TV's code is safer: prefer it"
     ),
+    '个人信息': 'Personal data',
+    '已匿名处理：个人信息已删除，仅保留统计数据': 'Anonymised: the personal data is deleted, only statistics remain',
+    '客户可随时要求查询、导出、更正或删除其个人信息（《个人信息保护法》）': (
+        'Customers may ask at any time to see, export, correct or delete their personal data (PIPL)'
+    ),
+    '导出个人信息': 'Export personal data',
+    '删除个人信息（匿名处理）': 'Delete personal data (anonymise)',
+    '删除该客户的个人信息？': "Delete this customer's personal data?",
+    '姓名、手机号和备注将被永久删除，到访和成交等统计保留。此操作不能撤销。': (
+        'Name, phone number and notes are deleted for good; visits, deals and other statistics stay. '
+        'This cannot be undone.'
+    ),
+    '如：客户本人要求删除': 'e.g. the customer asked for deletion',
+    '确认删除': 'Delete',
+    '个人信息已删除': 'Personal data deleted',
+    '请填写原因（如：客户本人要求删除）': 'Enter a reason (e.g. the customer asked for deletion)',
+    '匿名': 'Anonymous',
 }

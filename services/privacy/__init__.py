@@ -1,7 +1,7 @@
 """Customers' rights under PIPL: retention, one customer's data export, anonymisation on request or when due."""
 
 from .anonymise import ANONYMOUS, anonymise_customer, anonymise_expired, retention_cutoff
-from .export import export_customer, export_json
+from .export import customer_for_manager, export_customer, export_json
 from .job import RETENTION_SWEEP_SECONDS, run_retention_sweep, start_retention_job
 from .locks import once_across_processes
 
@@ -10,6 +10,7 @@ __all__ = [
     'RETENTION_SWEEP_SECONDS',
     'anonymise_customer',
     'anonymise_expired',
+    'customer_for_manager',
     'export_customer',
     'export_json',
     'once_across_processes',

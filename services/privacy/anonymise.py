@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+import db
 from models import (
     AuditLog,
     Complaint,
@@ -39,6 +40,7 @@ def anonymise_customer(session: Session, *, actor: Staff, customer_id: int, reas
     why = clean_text(reason, field='reason', max_length=REASONS_MAX)
     if not why:
         raise ValidationError('reason', '请填写原因（如：客户本人要求删除）')
+    db.begin_write(session)  # it reads, then writes: take the write lock first
     customer = session.get(Customer, customer_id)
     if customer is None or not authz.allowed(actor, authz.MANAGERS, site_id=customer.site_id):
         raise NotFound()

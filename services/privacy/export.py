@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, col, select
 
+import db
 from models import (
     Complaint,
     ComplaintStep,
@@ -46,12 +47,19 @@ CUSTOMER_FIELDS = (
 STAFF_ONLY = {'site_id', 'customer_id', 'request_key', 'version', 'token_hash'}  # bookkeeping, not about the person
 
 
-def export_customer(session: Session, *, actor: Staff, customer_id: int) -> dict[str, Any]:
-    """The customer's data: their details, visits, reception records, contacts, follow-ups, calls, complaints,
-    tours; the export is audited."""
+def customer_for_manager(session: Session, *, actor: Staff, customer_id: int) -> Customer:
+    """The customer, if `actor` manages their site (the group admin: any site); NotFound otherwise."""
     customer = session.get(Customer, customer_id)
     if customer is None or not authz.allowed(actor, authz.MANAGERS, site_id=customer.site_id):
         raise NotFound()
+    return customer
+
+
+def export_customer(session: Session, *, actor: Staff, customer_id: int) -> dict[str, Any]:
+    """The customer's data: their details, visits, reception records, contacts, follow-ups, calls, complaints,
+    tours; the export is audited."""
+    db.begin_write(session)  # it reads, then writes its audit entry: take the write lock first
+    customer = customer_for_manager(session, actor=actor, customer_id=customer_id)
     site = session.get(Site, customer.site_id)
     ids = [customer.id or 0, *_merged_into(session, customer)]
     complaints = _rows(session, Complaint, col(Complaint.customer_id).in_(ids))
