@@ -16,7 +16,7 @@ from components import alert, complaint_alert, fast_lane, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS, bench_hooks
-from services import i18n, privacy, setup
+from services import backup, i18n, privacy, setup
 
 ASSETS = Path(__file__).parent / 'assets'
 
@@ -44,6 +44,27 @@ def load_demo() -> None:
         f'  salespeople: {", ".join(u for _, _, u, _ in setup.DEMO_SALES)}\n',
         flush=True,
     )
+
+
+def backup_command(settings: Settings, command: str, folder: str | None) -> int:
+    """`backup --out DIR` while the app runs, or `restore DIR` into an empty data folder and database."""
+    if not folder:
+        print('backup needs --out DIR' if command == 'backup' else 'restore needs the backup folder', file=sys.stderr)
+        return 2
+    engine = db.init_engine(settings.database_url)
+    try:
+        if command == 'backup':
+            made = backup.backup(engine, data_dir=settings.data_dir, out=Path(folder))
+            print(f'backup of {len(made.files)} files written to {folder}')
+        else:
+            backup.restore(engine, source=Path(folder), data_dir=settings.data_dir)
+            db.init_engine(settings.database_url)
+            db.migrate()  # a backup of an older version is brought up to this one
+            print(f'restored {folder} into {settings.data_dir}')
+    except backup.BackupError as e:
+        print(f'{command} failed: {e}', file=sys.stderr)
+        return 1
+    return 0
 
 
 def compose(settings: Settings) -> None:
@@ -87,13 +108,17 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         'command',
         nargs='?',
-        choices=['serve', 'demo'],
+        choices=['serve', 'demo', 'backup', 'restore'],
         default='serve',
-        help='serve (default) the app, or load the demo site and then serve',
+        help='serve (default) the app, load the demo site and then serve, back up (--out DIR) or restore DIR',
     )
+    parser.add_argument('source', nargs='?', help='restore: the backup folder to restore from')
+    parser.add_argument('--out', help='backup: the folder to write the backup to (new or empty)')
     parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
     args = parser.parse_args(argv)
     settings = load_settings()
+    if args.command in ('backup', 'restore'):
+        sys.exit(backup_command(settings, args.command, args.out if args.command == 'backup' else args.source))
     prepare(settings)
     if args.command == 'demo':
         load_demo()
