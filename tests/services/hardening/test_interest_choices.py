@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session
 
 import db
-from services import records, signin
+from services import records, signin, tours
 from services.errors import ValidationError
 from tests.customer_helpers import form, received
 from tests.factories import make_site
@@ -42,3 +42,16 @@ def test_a_record_takes_only_the_sites_list(session: Session, key: str) -> None:
     with db.session() as s:
         saved = records.save(s, actor=a, visit_id=v.id or 0, form=form('A', **{key: ['交通', '交通']}))
     assert getattr(saved, key) == ['交通']
+
+
+def test_a_tour_stops_objections_come_from_the_sites_list(session: Session) -> None:
+    site, (a,) = staffed_site(session, ['甲'])
+    v = received(site, a)
+    with db.session() as s:
+        tour = tours.start(s, actor=a, visit_id=v.id or 0, checklist={'车辆': True, '安全帽': True})
+        tours.arrive(s, actor=a, tour_id=tour.id or 0, stop_id=tours.route(s, actor=a)[0].id or 0)
+    with pytest.raises(ValidationError) as refused, db.session() as s:
+        tours.note(s, actor=a, tour_id=tour.id or 0, objections=['<script>'])
+    assert refused.value.field == 'objections'
+    with db.session() as s:
+        tours.note(s, actor=a, tour_id=tour.id or 0, objections=['价格高'])
