@@ -19,7 +19,7 @@ from config import Settings, SettingsError, load_settings
 from pages import ROUTERS
 from pages.group import health_router
 from pages.signin import fast_lane
-from services import demo, group, wiring
+from services import backup, demo, group, privacy, wiring
 from services.accounts import setup
 from services.core import i18n
 
@@ -52,6 +52,27 @@ def load_demo() -> None:
     )
 
 
+def backup_command(settings: Settings, command: str, folder: str | None) -> int:
+    """`backup --out DIR` while the app runs, or `restore DIR` into an empty data folder and database."""
+    if not folder:
+        print('backup needs --out DIR' if command == 'backup' else 'restore needs the backup folder', file=sys.stderr)
+        return 2
+    engine = db.init_engine(settings.database_url)
+    try:
+        if command == 'backup':
+            made = backup.backup(engine, data_dir=settings.data_dir, out=Path(folder))
+            print(f'backup of {len(made.files)} files written to {folder}')
+        else:
+            backup.restore(engine, source=Path(folder), data_dir=settings.data_dir)
+            db.init_engine(settings.database_url)
+            db.migrate()  # a backup of an older version is brought up to this one
+            print(f'restored {folder} into {settings.data_dir}')
+    except backup.BackupError as e:
+        print(f'{command} failed: {e}', file=sys.stderr)
+        return 1
+    return 0
+
+
 def compose(settings: Settings) -> None:
     """Static files, the auth middleware, the shared head and every page."""
     config.set_current(settings)
@@ -64,6 +85,7 @@ def compose(settings: Settings) -> None:
     app.on_startup(group.start)
     app.on_shutdown(group.leave)
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
+    app.on_startup(privacy.start_retention_job)  # customers past their site's retention are anonymised (PIPL)
     mount_pwa_routes(ASSETS)
     add_pwa_head()
     ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)
@@ -97,16 +119,20 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         'command',
         nargs='?',
-        choices=['serve', 'demo'],
+        choices=['serve', 'demo', 'backup', 'restore'],
         default='serve',
-        help='serve (default) the app, or load the demo site and then serve',
+        help='serve (default) the app, load the demo site and then serve, back up (--out DIR) or restore DIR',
     )
+    parser.add_argument('source', nargs='?', help='restore: the backup folder to restore from')
+    parser.add_argument('--out', help='backup: the folder to write the backup to (new or empty)')
     parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as e:
         raise SystemExit(f'案场 Anchang cannot start: {e}') from None
+    if args.command in ('backup', 'restore'):
+        sys.exit(backup_command(settings, args.command, args.out if args.command == 'backup' else args.source))
     prepare(settings)
     if args.command == 'demo':
         load_demo()
@@ -121,6 +147,9 @@ def main(argv: list[str]) -> None:
         title='案场',
         language='zh-CN',
         storage_secret=settings.secret,
+        session_middleware_kwargs=session.cookie_options(
+            session_hours=settings.session_hours, public_url=settings.public_url
+        ),
         favicon=ASSETS / 'pwa' / 'icons' / 'favicon.png',
         reload=False,
         show=False,

@@ -104,6 +104,10 @@ def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> 
         if alert.on_behalf_of:
             detail.append(t('代 {name} 接待', name=alert.on_behalf_of))
         ui.label(' · '.join(detail)).classes('text-base')
+        if alert.typed_as:
+            ui.label(t('登记姓名为「{typed}」，与客户资料不符，请当面核实', typed=alert.typed_as)).classes(
+                'text-base font-bold bg-white text-orange-10 rounded px-2'
+            ).mark(f'mismatch-{alert.visit_id}')
         ui.button(t('我来接待'), on_click=lambda: acknowledge(me, alert, on_done)).props(
             'unelevated color=white text-color=orange-10 size=lg'
         ).classes('w-full ac-big-btn font-bold')

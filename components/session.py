@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
@@ -121,10 +121,23 @@ def _in_ui() -> bool:
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site is a place to go after login (no open redirect)."""
-    if not target or not target.startswith('/') or target.startswith('//') or '\\' in target or is_public(target):
+    """Only a path on this site is a place to go after login (no open redirect).
+
+    Checked after parsing, and no control or blank character anywhere: browsers drop a tab or newline from a URL,
+    so '/', a tab and '/host' would land on '//host'."""
+    if not target or len(target) > 2000 or any(c.isspace() or not c.isprintable() for c in target):
+        return '/'
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith('/') or parts.path.startswith('//'):
+        return '/'
+    if '\\' in target or is_public(parts.path):
         return '/'
     return target
+
+
+def cookie_options(*, session_hours: float, public_url: str) -> dict[str, Any]:
+    """The session cookie: Secure behind HTTPS, and it lives as long as a staff session, no longer."""
+    return {'max_age': int(session_hours * 3600), 'https_only': public_url.startswith('https://'), 'same_site': 'lax'}
 
 
 class AuthMiddleware(BaseHTTPMiddleware):

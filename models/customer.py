@@ -40,3 +40,4 @@ class Customer(SQLModel, table=True):
     deal_amount_wan: float | None = None  # 万元
     lost_reason: str = Field(default='', max_length=60)
     follow_up: bool = Field(default=True)  # the manager decides whether a cold customer is still followed up
+    anonymised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # personal data removed (PIPL)

@@ -46,3 +46,4 @@ class Visit(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     invalid_reason: str | None = Field(default=None, max_length=200)
+    signed_as: str | None = Field(default=None, max_length=16)  # the name the visitor typed (王先生) on the QR form

@@ -1,6 +1,6 @@
 """Thin page functions, one subpackage per area as in services/; `ROUTERS` is what main.py mounts."""
 
-from . import accounts, complaints, customers, duty, home, rotation, signin, tours
+from . import accounts, complaints, customers, duty, home, privacy, rotation, signin, tours
 
 ROUTERS = [
     signin.walkin.router,  # the visitor's light page first: /v/ is plain HTML
@@ -13,6 +13,7 @@ ROUTERS = [
     rotation.manage.router,
     customers.search.router,
     customers.file.router,
+    privacy.router,  # /customers/{id}/data
     tours.tour.router,
     customers.followups.router,
     customers.calls.router,

@@ -11,6 +11,7 @@ from components.actions import act
 from components.frame import frame
 from components.session import guard
 from models import utcnow
+from pages.signin.entrance import no_site
 from services.core import authz
 from services.core.i18n import t
 from services.customers import analysis, contacts
@@ -24,6 +25,9 @@ def analysis_page() -> None:
     if me is None:
         return
     with frame('客户分析会', me, active='/analysis'):
+        if me.site_id is None:  # the group admin has no site of their own
+            no_site()
+            return
         with db.session() as s:
             groups = analysis.daily(s, actor=me)
             tomorrow = contacts.local_today(contacts.site_of(s, me), utcnow()) + timedelta(days=1)  # the site's day

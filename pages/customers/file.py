@@ -82,6 +82,9 @@ def actions(me: Staff, file: timeline.CustomerFile, site: Site) -> None:
                 label,
                 on_click=lambda: _do(lambda s, a: outcomes.keep_following(s, actor=a, customer_id=file.id, keep=keep)),
             ).props('flat color=grey-8').mark('keep-following')
+            ui.button(t('个人信息'), on_click=lambda: ui.navigate.to(f'/customers/{file.id}/data')).props(
+                'flat color=grey-8'
+            ).mark('customer-data')
 
 
 def timeline_item(item: timeline.TimelineItem, tz: str) -> None:

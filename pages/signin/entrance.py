@@ -82,8 +82,13 @@ def window_note(site: Site) -> str:
     minutes = int(sites.setting(site, 'signin_window_minutes') or 0)
     if minutes:
         return t('海报上的二维码自下载起 {n} 分钟内有效', n=minutes)
-    day = roster.local_day(site, utcnow()).isoformat()
-    return t('海报上的二维码仅当天（{day}）有效，请每天开场前打印当天的海报', day=day)
+    start, end = (moment.astimezone(ZoneInfo(site.timezone)) for moment in display.poster_window(site, utcnow()))
+    return t(
+        '海报上的二维码仅在 {day} {start}–{end}（营业时间）有效，请每天开场前打印；大屏上的二维码更安全，请优先使用',
+        day=start.date().isoformat(),
+        start=start.strftime('%H:%M'),
+        end=end.strftime('%H:%M'),
+    )
 
 
 async def download_poster(button: ui.button, site: Site, base_url: str, kind: str, size: str) -> None:

@@ -15,11 +15,15 @@ import re
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from components.http_guard import BodyLimit, SecurityHeaders
+from components.photo_capture import MAX_UPLOAD_BYTES
+
 SIGN_IN_POST = re.compile(r'/v/[^/]+')
 
 
 def install(app: FastAPI) -> None:
-    """Build the app's middleware stack with a lane beside it for the visitor's sign-in POST."""
+    """Build the app's middleware stack with a lane beside it for the visitor's sign-in POST; both lanes behind
+    the body limit and the security headers."""
     build_full = getattr(app, '_build_without_lane', None) or app.build_middleware_stack  # main.py runs per test
     app._build_without_lane = build_full  # type: ignore[attr-defined]
 
@@ -30,7 +34,7 @@ def install(app: FastAPI) -> None:
             bare = build_full()
         finally:
             app.user_middleware = saved
-        return FastLane(full=build_full(), bare=bare)
+        return SecurityHeaders(BodyLimit(FastLane(full=build_full(), bare=bare), upload_bytes=MAX_UPLOAD_BYTES))
 
     app.build_middleware_stack = build  # type: ignore[method-assign]
 

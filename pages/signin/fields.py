@@ -15,9 +15,9 @@ from services.core.i18n import t
 from services.signin import register as signin
 
 PARTY_MAX = 20  # what signin.validate accepts
-UNIT_TYPES = ('两房', '三房', '四房及以上')
-AREAS = ('90㎡以下', '90–120㎡', '120–144㎡', '144㎡以上')
-BUDGETS = ('200万以下', '200–300万', '300–500万', '500万以上')
+UNIT_TYPES = signin.INTEREST_CHOICES['unit_type']
+AREAS = signin.INTEREST_CHOICES['area']
+BUDGETS = signin.INTEREST_CHOICES['budget']
 INTERESTS = {'unit_type': ('户型', UNIT_TYPES), 'area': ('面积', AREAS), 'budget': ('预算', BUDGETS)}
 CSS = """
 .ac-signin .q-field__native, .ac-signin .q-field__input { font-size: 16px; } /* iOS zooms into smaller text */

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -17,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 import config
 import db
-from models import Customer, Site, Staff, Visit, utcnow
+from models import Site, Staff, Visit, utcnow
 from pages.signin.walkin_html import form_page, notice_body, page, result_body
 from services.accounts import sites
 from services.core import i18n
@@ -30,7 +31,6 @@ from services.signin import register as signin
 router = APIRouter()
 T = TypeVar('T')
 GRACE = timedelta(minutes=15)  # a form opened with a valid code may be sent a little after the code expires
-MAX_BODY = 200_000  # ten thousand Chinese characters, URL-encoded, still get a per-field message
 KEY = re.compile(r'[0-9a-f]{32}')
 NO_STORE = {'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex'}
 
@@ -58,12 +58,14 @@ async def signin_submit(token: str, request: Request, lang: str | None = None) -
     """One sign-in: JSON for the page's script, a redirect (or the form again) without script."""
     wants_json = 'application/json' in request.headers.get('accept', '')
     with i18n.language(lang):
-        if int(request.headers.get('content-length') or 0) > MAX_BODY:
-            return _refused('form', t('提交的内容过长'), wants_json, token, lang, {}, status=413)
+        try:
+            code = _site_code(token)  # first, before the body is read: an HMAC on the loop, no database, no thread
+        except DomainError as e:
+            return _refused('form', e.translated(), wants_json, token, lang, {})
+        # the body is bounded as it streams in (components/http_guard.py) before it is parsed here
         values = {k: str(v) for k, v in (await request.form()).items() if isinstance(v, str)}
         client = request.client.host if request.client else 'unknown'
         try:
-            code = _site_code(token)  # an HMAC on the loop: no database, no thread
             result = await signin_queue.sign_in(code, _request(values, client))
         except DomainError as e:
             field = e.field if isinstance(e, ValidationError) else 'form'
@@ -72,24 +74,29 @@ async def signin_submit(token: str, request: Request, lang: str | None = None) -
             return _refused(
                 'form', t('登记的人较多，请再点一次提交（不会重复登记）'), wants_json, token, lang, values, status=503
             )
-        url = f'/v/{token}/done/{result.visit_id}?k={result_key(result.visit_id)}' + (f'&lang={lang}' if lang else '')
+        typed = _typed_name(values)  # the result page echoes what this visitor typed, never what we had stored
+        url = f'/v/{token}/done/{result.visit_id}?' + urlencode(
+            {'n': typed, 'k': result_key(result.visit_id, typed)} | ({'lang': lang} if lang else {})
+        )
         if wants_json:
             return JSONResponse({'ok': True, 'result_url': url}, headers=NO_STORE)
         return RedirectResponse(url, status_code=303)
 
 
 @router.get('/v/{token}/done/{visit_id}', include_in_schema=False)
-async def signin_result(token: str, visit_id: int, k: str = '', lang: str | None = None) -> HTMLResponse:
-    """Who will receive the visitor; reloading it never signs in again. Refreshes itself while they wait."""
+async def signin_result(token: str, visit_id: int, k: str = '', n: str = '', lang: str | None = None) -> HTMLResponse:
+    """Who will receive the visitor, greeted by the name they typed (`n`, signed into `k`: a phone number alone
+    never shows the stored customer's name); reloading it never signs in again. Refreshes itself while they wait."""
     with i18n.language(lang):
-        found = await run.io_bound(_outcome, visit_id, k)
+        found = await run.io_bound(_outcome, visit_id, k, n)
         if found is None:
             return _notice(t('找不到这次登记'), status=404)
-        site, customer, consultant = found  # translated here: worker threads don't see the chosen language
+        site, consultant = found  # translated here: worker threads don't see the chosen language
+        surname, title = n[:-2], n[-2:]
         body = result_body(
             consultant=consultant.name if consultant else None,
             photo=consultant.photo if consultant else None,
-            customer=t('{surname}{title}', surname=customer.surname, title=t(customer.title)) if customer else '',
+            customer=t('{surname}{title}', surname=surname, title=t(title)) if title in signin.TITLES else '',
         )
         refresh = '' if consultant else '<meta http-equiv="refresh" content="10">'
         return _html(site, body.replace('<div class="done">', refresh + '<div class="done">', 1))
@@ -114,10 +121,17 @@ def _site(token: str, *, grace: bool) -> Site:
             return display.site_for_signin(s, token[:200], secret=secret, now=now - GRACE)
 
 
-def result_key(visit_id: int) -> str:
-    """The result page's key: whoever signed in (or re-sent the same phone) may see their result, nobody else."""
+def result_key(visit_id: int, typed: str = '') -> str:
+    """The result page's key: whoever signed in (or re-sent the same phone) may see their result, nobody else, and
+    greeted only by the name they typed themselves."""
     secret = config.current().secret.encode()
-    return hmac.new(secret, f'anchang/visit-result/{visit_id}'.encode(), 'sha256').hexdigest()[:32]
+    return hmac.new(secret, f'anchang/visit-result/{visit_id}/{typed}'.encode(), 'sha256').hexdigest()[:32]
+
+
+def _typed_name(values: dict[str, str]) -> str:
+    """王先生: the surname and title as this visitor typed them (the sign-in accepted them), or ''."""
+    title = values.get('title', '')
+    return values.get('surname', '').strip()[:10] + title if title in signin.TITLES else ''
 
 
 def _site_code(token: str) -> str:
@@ -144,16 +158,16 @@ def _request(values: dict[str, str], client: str) -> signin.SignInRequest:
     return signin.SignInRequest(form, 'qr', client, key if KEY.fullmatch(key) else uuid.uuid4().hex)
 
 
-def _outcome(visit_id: int, key: str) -> tuple[str, Customer | None, Staff | None] | None:
-    if not hmac.compare_digest(result_key(visit_id), key[:64]):
+def _outcome(visit_id: int, key: str, typed: str) -> tuple[str, Staff | None] | None:
+    if not hmac.compare_digest(result_key(visit_id, typed[:12]), key[:64]):
         return None
     with db.session() as s:
         visit = s.get(Visit, visit_id)
         if visit is None:
             return None
-        site, customer = s.get(Site, visit.site_id), s.get(Customer, visit.customer_id)
+        site = s.get(Site, visit.site_id)
         consultant = s.get(Staff, visit.assigned_id) if visit.assigned_id else None
-        return site.name if site else '', customer, consultant
+        return site.name if site else '', consultant
 
 
 def _refused(

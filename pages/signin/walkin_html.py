@@ -12,9 +12,9 @@ from services.signin import register as signin
 
 ASSETS = Path(__file__).resolve().parents[2] / 'assets' / 'visitor'
 PARTY_SIZES = ['1', '2', '3', '4', '5']
-UNIT_TYPES = ['两房', '三房', '四房及以上']
+UNIT_TYPES = list(signin.INTEREST_CHOICES['unit_type'])
 OFFLINE = '网络不稳定，请再点一次提交（不会重复登记）'
-BUDGETS = ['200万以下', '200–300万', '300–500万', '500万以上']
+BUDGETS = list(signin.INTEREST_CHOICES['budget'])
 
 
 @cache

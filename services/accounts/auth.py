@@ -12,14 +12,16 @@ from services.core import audit, events, security
 from services.core.errors import DomainError, ValidationError
 from services.core.validation import MAINLAND_MOBILE, normalise_phone
 
-MAX_FAILURES_PER_LOGIN = 5
-MAX_FAILURES_PER_CLIENT = 20
+FREE_FAILURES = 3  # an account's first wrong passwords cost nothing: typos happen
+FIRST_DELAY = timedelta(seconds=30)  # then each further one doubles the wait before the next try...
+MAX_DELAY = timedelta(minutes=15)  # ...up to this; never a hard lock
+FAILURE_MEMORY = timedelta(hours=24)  # an account's failures are forgotten a day after the last one
+MAX_FAILURES_PER_CLIENT = 20  # one address (often a whole sales centre's Wi-Fi) in FAILURE_WINDOW
 FAILURE_WINDOW = timedelta(minutes=15)
-LOCKOUT = timedelta(minutes=15)
 
 
 class TooManyAttempts(DomainError):
-    """Too many failed logins: locked for a while."""
+    """Too many failed logins: wait a while before the next try."""
 
     def __init__(self, until: datetime, now: datetime) -> None:
         super().__init__(
@@ -28,21 +30,25 @@ class TooManyAttempts(DomainError):
 
 
 def authenticate(session: Session, *, login: str, password: str, client: str, now: datetime | None = None) -> Staff:
-    """The active staff member with this phone or username and password; throttled per login and per client."""
+    """The active staff member with this phone or username and password.
+
+    Throttled per account, whatever name it is logged in by (phone or username), with growing delays; and per
+    address, which only holds back an account that has failures of its own — an address's count alone (the sales
+    centre's one Wi-Fi) never locks out a correct password."""
     now = now or utcnow()
     login = _login_key(login)
-    keys = [f'login:{login}', f'client:{client}'[:80]]
-    for key in keys:
-        _refuse_if_locked(session, key, now)
     staff = find_by_login(session, login)
+    account, address = (f'account:{staff.id}' if staff else f'login:{login}')[:80], f'client:{client}'[:80]
+    _refuse_if_delayed(session, account, now)
+    _refuse_if_address_over(session, address, account, now)
     if not security.verify_password(staff.password_hash if staff else None, password) or not _may_log_in(
         session, staff
     ):
-        _count_failure(session, keys[0], now, MAX_FAILURES_PER_LOGIN)
-        _count_failure(session, keys[1], now, MAX_FAILURES_PER_CLIENT)
+        _count_account_failure(session, account, now)
+        _count_address_failure(session, address, now)
         session.commit()
         raise DomainError('账号或密码错误')
-    _forget_failures(session, keys[0])
+    _forget_failures(session, account)
     session.commit()
     assert staff is not None
     return staff
@@ -108,19 +114,40 @@ def _may_log_in(session: Session, staff: Staff | None) -> bool:
     return staff.site_id is None or (site is not None and site.active)
 
 
-def _refuse_if_locked(session: Session, key: str, now: datetime) -> None:
+def _refuse_if_delayed(session: Session, key: str, now: datetime) -> None:
     row = session.get(LoginThrottle, key)
     if row and row.locked_until and row.locked_until > now:
         raise TooManyAttempts(row.locked_until, now)
 
 
-def _count_failure(session: Session, key: str, now: datetime, limit: int) -> None:
+def _refuse_if_address_over(session: Session, address: str, account: str, now: datetime) -> None:
+    """An address past its limit may not try again an account that already failed (it may try a clean one)."""
+    row = session.get(LoginThrottle, address)
+    if row is None or row.first_failure_at is None or now - row.first_failure_at > FAILURE_WINDOW:
+        return
+    failed = session.get(LoginThrottle, account)
+    if row.failures >= MAX_FAILURES_PER_CLIENT and failed is not None and failed.failures:
+        raise TooManyAttempts(row.first_failure_at + FAILURE_WINDOW, now)
+
+
+def _count_account_failure(session: Session, key: str, now: datetime) -> None:
+    """One more failure of the account; past the free ones, the next try waits twice as long as the last."""
+    row = session.get(LoginThrottle, key) or LoginThrottle(key=key)
+    if row.first_failure_at is None or now - row.first_failure_at > FAILURE_MEMORY:
+        row.failures, row.locked_until = 0, None
+    row.failures += 1
+    row.first_failure_at = now  # for an account: its latest failure, from which the memory runs
+    if row.failures > FREE_FAILURES:
+        row.locked_until = now + min(FIRST_DELAY * 2 ** (row.failures - FREE_FAILURES - 1), MAX_DELAY)
+    session.add(row)
+
+
+def _count_address_failure(session: Session, key: str, now: datetime) -> None:
+    """One more failure from the address in its fixed window."""
     row = session.get(LoginThrottle, key) or LoginThrottle(key=key)
     if row.first_failure_at is None or now - row.first_failure_at > FAILURE_WINDOW:
-        row.failures, row.first_failure_at, row.locked_until = 0, now, None
+        row.failures, row.first_failure_at = 0, now
     row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + LOCKOUT
     session.add(row)
 
 

@@ -17,7 +17,9 @@ from services.core.validation import clean_text
 DEFAULT_SETTINGS: dict[str, Any] = {
     'protection_days': 30,  # 客户保护期: ownership lapses this long after the last contact
     'hold_out_overdue_followups': False,  # 追访逾期者暂停接待
-    'signin_window_minutes': 0,  # 0: the entrance QR is valid for the whole local day
+    'signin_window_minutes': 0,  # 0: the poster's QR is valid during the opening hours of its day
+    'poster_margin_minutes': 30,  # the poster's code works this long before opening and after closing
+    'retention_years': 2,  # PIPL: a visitor who never came back is anonymised this long after the last contact
     'channels': ['路过', '朋友介绍', '网络', '户外广告', '报纸', '电台', '老客户推荐', '其他'],
 }
 

@@ -22,6 +22,7 @@ class VisitorAlert:
     by_owner: bool
     on_behalf_of: str | None  # the owner's name when received on their behalf (代接)
     shadow: bool = False  # the alert goes to a first-month colleague shadowing the receiver
+    typed_as: str | None = None  # a returning phone signed in under another name (测先生): staff confirm who it is
 
 
 staff_changed: Event[int | None] = Event()

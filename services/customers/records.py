@@ -100,7 +100,7 @@ def _write(
         title='',
         grade='',
     )
-    _fill(record, form, contacts.local_today(site, now))
+    _fill(record, form, site, contacts.local_today(site, now))
     contacts.check_version(customer, form.version)
     customer.surname, customer.title = record.name, record.title
     customer.channel = record.channel or customer.channel
@@ -146,7 +146,7 @@ def summary(record: ReceptionRecord) -> str:
     return ' · '.join(p for p in [*parts, record.notes] if p)
 
 
-def _fill(record: ReceptionRecord, form: RecordForm, today: date) -> None:
+def _fill(record: ReceptionRecord, form: RecordForm, site: Site, today: date) -> None:
     record.name = clean_text(form.name, field='name', max_length=20, required=True)
     if form.title not in ('先生', '女士'):
         raise ValidationError('title', '请选择先生或女士')
@@ -165,11 +165,22 @@ def _fill(record: ReceptionRecord, form: RecordForm, today: date) -> None:
         setattr(record, key, clean_text(getattr(form, key), field=key, max_length=40))
     record.area_wanted = _number(form.area_wanted, 'area_wanted', AREA_RANGE, '意向面积请填 {low}–{high} 平方米')
     record.budget_wan = _number(form.budget_wan, 'budget_wan', BUDGET_RANGE, '预算请填 {low}–{high} 万元')
-    record.cares = [clean_text(c, field='cares', max_length=20) for c in form.cares[:10] if c]
-    record.objections = [clean_text(o, field='objections', max_length=20) for o in form.objections[:10] if o]
+    record.cares = _from_list(form.cares, contacts.setting(site, 'cares'), record.cares, 'cares')
+    record.objections = _from_list(
+        form.objections, contacts.setting(site, 'objections'), record.objections, 'objections'
+    )
     record.next_follow_up_on = followups.followup_date(form.next_follow_up_on, today)
     record.next_method = clean_text(form.next_method, field='next_method', max_length=12)
     record.notes = clean_text(form.notes, field='notes', max_length=500)
+
+
+def _from_list(given: list[str], offered: list[str], kept: list[str] | None, key: str) -> list[str]:
+    """Choices from the site's list (or already on the record, should the manager have dropped one since)."""
+    allowed = set(offered) | set(kept or [])
+    chosen = [c for c in dict.fromkeys(given[:10]) if c]
+    if any(c not in allowed for c in chosen):
+        raise ValidationError(key, '请从选项中选择')
+    return chosen
 
 
 def _choice(value: str, choices: tuple[str, ...], key: str) -> str:

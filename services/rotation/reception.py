@@ -220,9 +220,16 @@ def alerts_for(session: Session, visit: Visit, customer: Customer) -> list[Visit
             returning=visit.returning_customer,
             by_owner=visit.by_owner,
             on_behalf_of=behalf.name if behalf else None,
+            typed_as=name_mismatch(visit, customer),
         )
         for staff_id, shadow in receivers
     ]
+
+
+def name_mismatch(visit: Visit, customer: Customer) -> str | None:
+    """The name a visitor typed for a known phone when it is not the customer's: staff confirm who came."""
+    typed = visit.signed_as
+    return typed if typed and visit.returning_customer and typed != f'{customer.surname}{customer.title}' else None
 
 
 def commit_day(session: Session, day: Roster, now: datetime, alerts: list[VisitorAlert]) -> None:

@@ -77,7 +77,8 @@ def site_for_display(session: Session, token: str) -> Site:
 
 
 def entrance_token(site: Site, *, secret: str, now: datetime | None = None) -> str:
-    """The sign-in token the printed poster carries: valid for the site's local day (or its own window)."""
+    """The sign-in token the printed poster carries: valid during the site's opening hours of the day (widened by
+    its `poster_margin_minutes`), or its own window of minutes from now. The TV's rotating code is the safer one."""
     now = now or utcnow()
     minutes = int(sites.setting(site, 'signin_window_minutes') or 0)
     if minutes:
@@ -85,7 +86,15 @@ def entrance_token(site: Site, *, secret: str, now: datetime | None = None) -> s
         return qr.make_token(
             secret, site_code=site.code, valid_from=start, valid_until=start + timedelta(minutes=minutes)
         )
-    return qr.day_token(secret, site.code, now, site.timezone)
+    start, end = poster_window(site, now)
+    return qr.make_token(secret, site_code=site.code, valid_from=start, valid_until=end)
+
+
+def poster_window(site: Site, now: datetime) -> tuple[datetime, datetime]:
+    """When a poster printed at `now` lets visitors sign in: the opening hours of today (or of tomorrow, once
+    today's are over), as UTC [start, end)."""
+    margin = timedelta(minutes=int(sites.setting(site, 'poster_margin_minutes') or 0))
+    return qr.hours_window(now, site.timezone, site.opens_at, site.closes_at, margin)
 
 
 def tv_token(site: Site, *, secret: str, now: datetime | None = None) -> str:

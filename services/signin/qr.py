@@ -90,6 +90,20 @@ def day_window(now: datetime, tz: str) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def hours_window(now: datetime, tz: str, opens: time, closes: time, margin: timedelta) -> tuple[datetime, datetime]:
+    """The site's opening hours (widened by `margin`) on the local day of `now`, or on the next day once today's
+    are over (a poster printed in the evening), as UTC [start, end)."""
+    _epoch(now)
+    zone = ZoneInfo(tz)
+    day = now.astimezone(zone).date()
+    for candidate in (day, day + timedelta(days=1)):
+        start = datetime.combine(candidate, opens, tzinfo=zone) - margin
+        end = datetime.combine(candidate, closes, tzinfo=zone) + margin
+        if now < end:
+            break
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
 def rotating_window(now: datetime, minutes: int) -> tuple[datetime, datetime]:
     """The window of `minutes` (aligned to the epoch) that contains `now`, as UTC [start, end)."""
     if minutes <= 0:
@@ -102,6 +116,15 @@ def rotating_window(now: datetime, minutes: int) -> tuple[datetime, datetime]:
 def day_token(secret: str, site_code: str, now: datetime, tz: str) -> str:
     """A token valid for the whole local day of `now` at the site: what the printed poster carries."""
     start, end = day_window(now, tz)
+    return make_token(secret, site_code=site_code, valid_from=start, valid_until=end)
+
+
+def hours_token(
+    secret: str, site_code: str, now: datetime, tz: str, *, opens: time, closes: time, margin: timedelta
+) -> str:
+    """A token valid only during the site's opening hours of one day: what the printed poster carries, so a
+    photographed poster does not sign anyone in from home in the evening."""
+    start, end = hours_window(now, tz, opens, closes, margin)
     return make_token(secret, site_code=site_code, valid_from=start, valid_until=end)
 
 

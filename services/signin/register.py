@@ -18,12 +18,19 @@ from services.customers import calls
 from services.rotation import reception, roster
 
 TITLES = ('先生', '女士')
-CONSENT_VERSION = 'v1'
-CONSENT_TEXT = (
+CONSENT_VERSION = 'v2'  # v2: says what happens when the retention ends, and that a copy can be had
+CONSENT_TEXT = (  # the two years are the sites' default retention (services/sites.py 'retention_years')
     '我们会保存您填写的姓氏、称呼、手机号、来访人数、了解渠道和购房意向，以及每次到访的时间，'
     '仅用于本项目安排置业顾问接待您、为您介绍房源和后续回访，不会提供给本项目以外的任何人。'
-    '信息保存至您最后一次与我们联系后两年；您可随时请销售经理查询、更正或删除您的信息。'
+    '信息保存至您最后一次与我们联系后两年，期满自动匿名处理，只留下不含个人信息的统计；'
+    '您可随时请销售经理查询、导出、更正或删除您的信息。'
 )
+# What the forms offer for the optional purchase interests (the visitor's QR form, the desk's 客户进门 form)
+INTEREST_CHOICES: dict[str, tuple[str, ...]] = {
+    'unit_type': ('两房', '三房', '四房及以上'),
+    'area': ('90㎡以下', '90–120㎡', '120–144㎡', '144㎡以上'),
+    'budget': ('200万以下', '200–300万', '300–500万', '500万以上'),
+}
 SURNAME = re.compile(r"[^\W\d_][^\W\d_·'\- ]{0,9}")
 DUPLICATE_WINDOW = timedelta(minutes=30)
 # One address is often many phones (the sales centre's Wi-Fi, a carrier's NAT): the client limit only stops floods.
@@ -142,7 +149,7 @@ def validate(form: SignInForm, site: Site) -> SignInForm:
         raise ValidationError('channel', '请从列表中选择了解渠道')
     if not form.consent:
         raise ValidationError('consent', '请阅读并同意个人信息使用说明')
-    interests = {k: clean_text(str(v), field='interests', max_length=40) for k, v in list(form.interests.items())[:5]}
+    interests = _interests(form.interests)
     return SignInForm(
         surname=surname,
         title=form.title,
@@ -150,9 +157,22 @@ def validate(form: SignInForm, site: Site) -> SignInForm:
         party_size=_party_size(form.party_size),
         first_visit=bool(form.first_visit),
         channel=form.channel,
-        interests={k: v for k, v in interests.items() if v},
+        interests=interests,
         consent=True,
     )
+
+
+def _interests(given: dict[str, str]) -> dict[str, str]:
+    """Only the interests the forms offer, each one of its offered choices; an empty one is left out."""
+    kept = {}
+    for key, value in given.items():
+        text = str(value or '').strip()
+        if not text:
+            continue
+        if text not in INTEREST_CHOICES.get(key, ()):
+            raise ValidationError('interests', '请从选项中选择')
+        kept[key] = text
+    return kept
 
 
 def _party_size(raw: int | str | None) -> int:
@@ -210,6 +230,7 @@ def _record(
         source=request.source,
         request_key=request.request_key,
         registered_by_id=request.registered_by.id if request.registered_by else None,
+        signed_as=f'{form.surname}{form.title}' if request.registered_by is None else None,
     )
     session.add(visit)
     session.flush()

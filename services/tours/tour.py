@@ -206,7 +206,11 @@ def note(
     here = visits[-1]
     here.notes = clean_text(notes, field='notes', max_length=500)
     here.liked_units = clean_text(liked_units, field='liked_units', max_length=100)
-    here.objections = [clean_text(o, field='objections', max_length=20) for o in (objections or [])[:10] if o]
+    offered = set(contacts.setting(contacts.site_of(session, actor), 'objections')) | set(here.objections)
+    chosen = [o for o in dict.fromkeys((objections or [])[:10]) if o]
+    if any(o not in offered for o in chosen):  # the site's list only, as the chips offer it
+        raise ValidationError('objections', '请从选项中选择')
+    here.objections = chosen
     session.commit()
 
 

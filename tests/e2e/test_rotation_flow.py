@@ -79,7 +79,7 @@ def site(settings: config.Settings) -> FreshSite:
             s.add(person)
         s.commit()
         tv = display.create_display_token(s, actor=manager, label='大屏')
-        entrance = display.entrance_token(created, secret=settings.secret)
+        entrance = display.tv_token(created, secret=settings.secret)  # valid now, at any hour
     return FreshSite(created.id or 0, entrance, tv, people[0], people[1])
 
 

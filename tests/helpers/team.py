@@ -1,8 +1,11 @@
-"""A site with two salespeople and their manager, logged in by page tests."""
+"""A site with two salespeople and their manager, and a phone opened on its rotation, for page tests."""
+
+from nicegui.testing import User
 
 import db
 from models import Role
 from tests.helpers.factories import make_site, make_staff
+from tests.helpers.login import log_in
 
 
 def seed() -> dict:
@@ -14,3 +17,10 @@ def seed() -> dict:
             'b': make_staff(s, site=site, name='张伟', username='zhangwei'),
             'manager': make_staff(s, site=site, role=Role.MANAGER, name='王静', username='wangjing'),
         }
+
+
+async def on_rotation(phone: User, login: str, greeting: str) -> None:
+    await log_in(phone, login)
+    await phone.should_see(greeting, retries=30)
+    await phone.open('/rotation')
+    await phone.should_see('今日轮序')

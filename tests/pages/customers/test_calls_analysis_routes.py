@@ -94,7 +94,7 @@ async def test_the_manager_goes_through_todays_receptions_and_changes_a_grade(us
     data = site_with_team()
     first = received(data['site'], data['lina'])
     with db.session() as s:
-        reception.save_and_finish(s, actor=data['lina'], visit_id=first.id or 0, form=form('B', objections=['价格']))
+        reception.save_and_finish(s, actor=data['lina'], visit_id=first.id or 0, form=form('B', objections=['价格高']))
     second = received(data['site'], data['zhang'])
     await log_in(user, 'wangjing')
     await user.should_see('王静，您好', retries=30)

@@ -14,14 +14,7 @@ from tests.helpers.factories import make_staff
 from tests.helpers.login import log_in
 from tests.helpers.pages import pick_grade
 from tests.helpers.rotation import arrive
-from tests.helpers.team import seed
-
-
-async def on_rotation(phone: User, login: str, greeting: str) -> None:
-    await log_in(phone, login)
-    await phone.should_see(greeting, retries=30)
-    await phone.open('/rotation')
-    await phone.should_see('今日轮序')
+from tests.helpers.team import on_rotation, seed
 
 
 async def test_check_in_shows_on_every_phone_live(user: User, create_user: Callable[[], User]) -> None:

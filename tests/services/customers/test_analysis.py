@@ -22,7 +22,7 @@ def day_of_two(session: Session) -> tuple:
     proposed = site_today() + timedelta(days=3)
     with db.session() as s:
         reception.save_and_finish(
-            s, actor=a, visit_id=first.id or 0, form=form('B', objections=['价格'], next_follow_up_on=proposed)
+            s, actor=a, visit_id=first.id or 0, form=form('B', objections=['价格高'], next_follow_up_on=proposed)
         )
     second = received(site, b)
     return site, a, b, first.customer_id, second.customer_id, proposed
@@ -34,7 +34,7 @@ def test_todays_receptions_are_listed_per_salesperson_with_grade_objections_and_
         groups = analysis.daily(s, actor=manager_of(s, site))
     assert [(g.staff_id, g.name, len(g.rows)) for g in groups] == [(a.id, '甲', 1), (b.id, '乙', 1)]
     row = groups[0].rows[0]
-    assert (row.customer_id, row.customer, row.grade, row.objections) == (first, '王先生', 'B', ['价格'])
+    assert (row.customer_id, row.customer, row.grade, row.objections) == (first, '王先生', 'B', ['价格高'])
     assert row.recorded and row.due_on == proposed and row.next_step.endswith(f'{proposed:%m-%d}')
     other = groups[1].rows[0]
     assert (other.customer_id, other.recorded, other.grade, other.next_step) == (second, False, None, '')
