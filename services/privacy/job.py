@@ -12,11 +12,12 @@ import db
 from .anonymise import anonymise_expired
 
 RETENTION_SWEEP_SECONDS = 6 * 3600.0  # retention counts in years: four looks a day are plenty
+FIRST_SWEEP_AFTER_S = 120.0  # not in the rush of a start (migrations, the first phones reconnecting)
 log = logging.getLogger(__name__)
 
 
 def start_retention_job() -> None:
-    """Run the sweep now and every few hours while the app runs (main.py registers this at start-up)."""
+    """Run the sweep soon after start and every few hours while the app runs (main.py registers this at start)."""
     background_tasks.create(_forever(), name='retention sweep')
 
 
@@ -27,6 +28,7 @@ def run_retention_sweep() -> int:
 
 
 async def _forever() -> None:
+    await asyncio.sleep(FIRST_SWEEP_AFTER_S)
     while True:
         try:
             done = await run.io_bound(run_retention_sweep)
