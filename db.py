@@ -48,7 +48,8 @@ def make_engine(url: str) -> Engine:
 PING_IDLE_S = 10.0
 """A pooled PostgreSQL connection idle longer than this is pinged before use (a restarted server, a dropped
 connection). Not every one, as pool_pre_ping would: that is a round trip more per session, and on a busy machine
-each round trip can wait for the CPU (bench.customers: phone look-up p95 8 → 4 ms without it and with one query)."""
+each round trip can wait for the CPU (bench.customers at 200k customers: phone look-up p50 2.5 → 0.9 ms, p95 8.0 →
+5.8 ms, without it and with the owner's name in the same query)."""
 
 
 def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:

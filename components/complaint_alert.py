@@ -24,7 +24,8 @@ from services.core.i18n import t
 
 from .alert import CHIME, UNLOCK
 
-SWEEP_SECONDS = float(os.environ.get('ANCHANG_SWEEP_SECONDS') or 60)  # how often overdue complaints are looked for
+# how often overdue complaints are looked for (ANCHANG_SWEEP_SECONDS: the group's browser test makes it 1 s)
+SWEEP_SECONDS = float(os.environ.get('ANCHANG_SWEEP_SECONDS') or 60)
 log = logging.getLogger(__name__)
 
 
