@@ -10,7 +10,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 import config
 from bench.harness import AppServer
 from models import utcnow
-from services.accounts import setup
+from services import demo
 from services.signin import qr
 
 from .conftest import log_in_home
@@ -51,7 +51,7 @@ def test_staff_pages_work_under_the_policy(page: Page) -> None:
 
 def test_the_visitor_form_works_under_the_policy(page: Page, server: AppServer) -> None:
     settings = config.load_settings({'ANCHANG_DATA_DIR': str(server.data_dir)}, env_file=server.data_dir / '.env')
-    token = qr.rotating_token(settings.secret, setup.DEMO_SITE_CODE, utcnow())  # the TV's code: valid at any hour
+    token = qr.rotating_token(settings.secret, demo.DEMO_SITE_CODE, utcnow())  # the TV's code: valid at any hour
     visitor = page
     seen = Violations(visitor)
     visitor.goto(f'/v/{token}')

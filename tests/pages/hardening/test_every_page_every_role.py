@@ -10,7 +10,7 @@ from sqlmodel import col, select
 import db
 from models import Checklist, Complaint, Customer, Role, Visit
 from pages import ROUTERS
-from services.accounts import setup
+from services import demo
 from tests.helpers.factories import PASSWORD, make_site, make_staff
 
 ROLES = ['demoadmin', 'manager', 'lina', 'zhaoxue', 'other-manager']
@@ -19,7 +19,7 @@ ROLES = ['demoadmin', 'manager', 'lina', 'zhaoxue', 'other-manager']
 def seed() -> dict[str, int]:
     """The demo site, a second site with its own manager, and one id of each kind the demo has."""
     with db.session() as s:
-        setup.load_demo(s)
+        demo.load_demo(s)
         other = make_site(s, name='江畔·云境')
         make_staff(s, site=other, role=Role.MANAGER, name='孙经理', username='other-manager')
         first = {
@@ -54,7 +54,7 @@ def _page_routes() -> list[str]:
 
 
 async def log_in(user: User, login: str) -> None:
-    password = setup.DEMO_PASSWORD if login != 'other-manager' else PASSWORD
+    password = demo.DEMO_PASSWORD if login != 'other-manager' else PASSWORD
     await user.open('/login')
     user.find('手机号或用户名').type(login)
     user.find('密码').type(password)
