@@ -13,7 +13,7 @@ from nicegui import app, ui
 import config
 import db
 from bench import hooks as bench_hooks
-from components import alert, complaint_alert, live_board, session
+from components import alert, complaint_alert, frame, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS
@@ -58,6 +58,7 @@ def compose(settings: Settings) -> None:
     session.configure(session_hours=settings.session_hours)
     alert.install_dispatcher()
     live_board.install()
+    frame.install()  # the header's site names, forgotten when a site changes
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
     mount_pwa_routes(ASSETS)
     add_pwa_head()
