@@ -14,6 +14,7 @@ from models import Role, Site, Staff
 from services.core import events
 from services.core.i18n import t
 
+from . import drafts
 from .alert import install_visitor_alert
 from .background import read_then
 from .complaint_alert import install_complaint_alert
@@ -70,6 +71,7 @@ def frame(title: str, staff: Staff, *, active: str = '', complaint_id: int | Non
     Nothing here reads the database on the event loop: every staff page builds this, and on an opening-day burst a
     read per page per phone would stall them all."""
     ui.page_title(f'{t(title)} · {t("案场")}')
+    drafts.install()
     with ui.header().classes('ac-header items-center justify-between px-3 py-2'):
         with ui.column().classes('gap-0 min-w-0'):
             site_label(staff).classes('ac-site truncate')

@@ -14,7 +14,7 @@ from sqlmodel import Session
 import db
 from components import actions, live_board
 from components.background import alive
-from components.board import STATE_LABELS, board_view
+from components.board import STATE_LABELS, counts, notices, row_view
 from components.frame import dialog_buttons, frame, page_dialog
 from components.session import guard
 from models import Role, Staff, StaffState, TurnEntry
@@ -24,7 +24,7 @@ from services.core import events
 from services.core.i18n import t
 from services.rotation import overrides as rotation_manage
 from services.rotation import reception
-from services.rotation.board import Board
+from services.rotation.board import Board, BoardRow
 
 router = APIRouter()
 SITE_MANAGER = frozenset({Role.MANAGER})
@@ -109,42 +109,47 @@ class Ledger:
 
 
 def overrides(me: Staff, view: Board) -> None:
+    """The board with the manager's controls on its rows: waiting visitors to assign, then each person's row with
+    move up, 移到末位 and the state — one list, not the board and a second list repeating it."""
+    people = {r.staff_id: r.name for r in view.rows if not r.trainee and r.state != StaffState.OFF}
     for visit in view.waiting:
         with ui.card().classes('w-full bg-amber-100 gap-1').mark(f'waiting-{visit.visit_id}'):
             ui.label(t('{name}（{n} 人）等待接待', name=visit.customer, n=visit.party_size)).classes('font-semibold')
-            people = {r.staff_id: r.name for r in view.rows if not r.trainee and r.state != StaffState.OFF}
             ui.select(
                 people,
                 label=t('指派给'),
                 on_change=lambda e, v=visit.visit_id: act(rotation_manage.assign_to, visit_id=v, staff_id=e.value),
             ).props('outlined').classes('w-full').mark(f'assign-{visit.visit_id}')
-    board_view(view)
-    ui.label(t('调整顺序与状态')).classes('text-base font-semibold mt-2')
+    notices(view, big=False)
+    ui.label(t('调整顺序与状态')).classes('text-base font-semibold')
+    if not view.rows:
+        ui.label(t('今天还没有人签到')).classes('ac-muted')
     order = [r.staff_id for r in view.rows if not r.trainee]
+    number = 0
     for row in view.rows:
-        if row.trainee:
-            continue
-        with ui.card().classes('w-full gap-1').mark(f'manage-{row.staff_id}'):
-            with ui.row().classes('w-full items-center no-wrap gap-1'):
-                ui.label(row.name).classes('font-semibold flex-1 truncate')
-                ui.button(
-                    icon='arrow_upward',
-                    on_click=lambda i=row.staff_id: act(rotation_manage.reorder, staff_ids=_moved_up(order, i)),
-                ).props('flat dense round').mark(f'up-{row.staff_id}')
-                ui.button(
-                    t('移到末位'),
-                    on_click=lambda i=row.staff_id: ask_move_back(i),
-                ).props('flat dense color=teal-8').mark(f'back-{row.staff_id}')
-            ui.select(
-                {
-                    s: t(label)
-                    for s, label in STATE_LABELS.items()
-                    if s not in (StaffState.RECEIVING, StaffState.TOURING)
-                },
-                value=row.state if row.state not in (StaffState.RECEIVING, StaffState.TOURING) else None,
-                label=t('状态'),
-                on_change=lambda e, i=row.staff_id: act(_set_state, staff_id=i, state=e.value) if e.value else None,
-            ).props('outlined dense')
+        counted = not row.trainee and row.state != StaffState.OFF
+        number += 1 if counted else 0
+        controls = None if row.trainee else (lambda r, o=order: row_controls(r, o))
+        with ui.element('div').classes('w-full').mark(f'manage-{row.staff_id}'):
+            row_view(row, number=number if counted else None, me=None, big=False, controls=controls)
+    counts(view, big=False)
+
+
+def row_controls(row: BoardRow, order: list[int]) -> None:
+    """On a row of the manager's board: move up, to the back (with a reason), and the state."""
+    with ui.row().classes('w-full items-center no-wrap gap-2'):
+        ui.button(
+            icon='arrow_upward', on_click=lambda: act(rotation_manage.reorder, staff_ids=_moved_up(order, row.staff_id))
+        ).props(f'outline color=teal-8 aria-label="{t("前移一位")}"').mark(f'up-{row.staff_id}')
+        ui.button(t('移到末位'), on_click=lambda: ask_move_back(row.staff_id)).props('outline color=teal-8').mark(
+            f'back-{row.staff_id}'
+        )
+        ui.select(
+            {s: t(label) for s, label in STATE_LABELS.items() if s not in (StaffState.RECEIVING, StaffState.TOURING)},
+            value=row.state if row.state not in (StaffState.RECEIVING, StaffState.TOURING) else None,
+            label=t('状态'),
+            on_change=lambda e: act(_set_state, staff_id=row.staff_id, state=e.value) if e.value else None,
+        ).props('outlined dense').classes('flex-1 min-w-0')
 
 
 def ledger(data: Ledger) -> None:

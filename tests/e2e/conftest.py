@@ -91,9 +91,9 @@ def log_in(page: Page, login: str, password: str = DEMO_PASSWORD) -> None:
 
 
 def log_in_home(page: Page, login: str, name: str) -> None:
-    """Log in and wait for the home page greeting `name`."""
+    """Log in and wait for the greeting of `name` on the landing page (首页; 轮序 for a salesperson)."""
     log_in(page, login)
-    expect(page).to_have_url(re.compile(r'/$'))
+    expect(page).to_have_url(re.compile(r'/(rotation)?$'))
     expect(page.get_by_text(f'{name}，您好')).to_be_visible()
 
 

@@ -97,6 +97,9 @@ async def test_deactivating_shows_on_every_managers_phone_and_ends_the_session(
         await phone.should_see('王静，您好', retries=30)
         await phone.open('/staff')
     user.find(marker=f'toggle-{people["sales"].id}').click()
+    await user.should_see('停用 李娜？')  # asked first: one tap never locks someone out
+    await second.should_not_see('已停用')
+    user.find(marker='confirm-deactivate').click()
     await second.should_see('已停用', retries=30)
     await salesperson.open('/')
     await salesperson.should_see('员工登录')
