@@ -7,7 +7,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from nicegui import ui
+from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 import db
@@ -106,3 +106,13 @@ async def test_a_burst_of_rotation_changes_makes_few_manager_redraws_read_off_th
     await asyncio.sleep(2 * manage.live_board.COALESCE_S)
     assert 1 <= len(ledgers) <= 4, f'{len(ledgers)} redraws for 20 changes'
     assert not any(ledgers), 'the ledger was read on the event loop'
+
+
+async def test_the_overrides_are_on_the_board_rows_themselves(user: User) -> None:
+    people = await as_manager(user)
+    for key in ('a', 'b'):
+        staff_id = people[key].id
+        with user:  # move up and 移到末位 on the person's row of the board, not in a second list below it
+            assert list(ElementFilter(marker=f'up-{staff_id}').within(marker=f'board-row-{staff_id}'))
+            assert list(ElementFilter(marker=f'back-{staff_id}').within(marker=f'board-row-{staff_id}'))
+    assert len(user.find(content='李娜').elements) == 1  # the name shows once
