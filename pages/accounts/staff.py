@@ -72,16 +72,16 @@ def staff_card(me: Staff, person: Staff, mentor: str | None, site_id: int | None
             details.append(t('带教：{name}', name=mentor))
         ui.label(' · '.join(x for x in details if x)).classes('ac-muted text-sm')
         if me.role == Role.ADMIN or person.role == Role.SALESPERSON:
-            with ui.row().classes('w-full gap-2'):
-                ui.button(t('编辑'), icon='edit', on_click=lambda: edit_dialog(me, person, site_id)).props(
+            with ui.row().classes('w-full no-wrap gap-2'):
+                ui.button(t('编辑'), on_click=lambda: edit_dialog(me, person, site_id)).props(
                     'outline color=teal-8'
                 ).mark(f'edit-{person.id}')
-                ui.button(t('重置密码'), icon='key', on_click=lambda: confirm_reset(person)).props(
-                    'outline color=teal-8'
-                ).mark(f'reset-{person.id}')
+                ui.button(t('重置密码'), on_click=lambda: confirm_reset(person)).props('outline color=teal-8').mark(
+                    f'reset-{person.id}'
+                )
                 if person.id != me.id:
                     if person.active:
-                        ui.button(t('停用'), icon='block', on_click=lambda: confirm_deactivate(person)).props(
+                        ui.button(t('停用'), on_click=lambda: confirm_deactivate(person)).props(
                             'outline color=red-8'
                         ).classes('ml-auto').mark(f'toggle-{person.id}')
                     else:

@@ -40,7 +40,7 @@ def app_environment() -> None:
 @pytest.fixture(scope='session')
 def server() -> Iterator[AppServer]:
     """The app with the demo site loaded, on a free port, for the whole run."""
-    with AppServer(['demo']) as app:
+    with AppServer(['demo'], timeout=90) as app:  # a loaded CI machine starts it slowly
         yield app
 
 
