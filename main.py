@@ -13,7 +13,7 @@ from nicegui import app, ui
 import config
 import db
 from bench import hooks as bench_hooks
-from components import alert, complaint_alert, live_board, session
+from components import alert, complaint_alert, frame, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, SettingsError, load_settings
 from pages import ROUTERS
@@ -84,6 +84,7 @@ def compose(settings: Settings) -> None:
     group.join(db.get_engine())  # on PostgreSQL: events to and from the group's other processes
     app.on_startup(group.start)
     app.on_shutdown(group.leave)
+    frame.install()  # the header's site names, forgotten when a site changes
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
     app.on_startup(privacy.start_retention_job)  # customers past their site's retention are anonymised (PIPL)
     mount_pwa_routes(ASSETS)

@@ -14,6 +14,8 @@ from services.core.events import VisitorAlert
 from services.core.i18n import t
 from services.rotation import reception
 
+from .background import read_then
+
 _phones: dict[int, list[Callable[[VisitorAlert], None]]] = {}  # staff id → the callbacks of their open pages
 _greeted: dict[str, list[Callable[[], object]]] = {}  # client id → what its page redraws after 我来接待
 
@@ -61,11 +63,13 @@ def install_visitor_alert(me: Staff) -> None:
         show(alert)  # drawn from the alert itself: no database read on the event loop while a crowd signs in
         client.run_javascript(CHIME)
 
-    with db.session() as s:
-        pending = reception.pending_alerts(s, actor=me)
     area = ui.element('div').classes('ac-alerts fixed top-0 left-0 right-0 z-[5000]')
-    for alert in pending:
-        show(alert)
+
+    def show_all(pending: list[VisitorAlert]) -> None:
+        for alert in pending:
+            show(alert)
+
+    read_then(lambda: _pending(me), show_all, name='visitor alerts')
     phones = _phones.setdefault(me.id or 0, [])
     phones.append(on_alert)
     client.on_delete(lambda: phones.remove(on_alert))
@@ -120,6 +124,11 @@ async def acknowledge(me: Staff, alert: VisitorAlert, on_done: Callable[[], obje
     except DomainError as e:
         ui.notify(e.translated(), type='negative')
     on_done()
+
+
+def _pending(me: Staff) -> list[VisitorAlert]:
+    with db.session() as s:
+        return reception.pending_alerts(s, actor=me)
 
 
 def _acknowledge(me: Staff, visit_id: int) -> None:

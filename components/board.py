@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from nicegui import ui
@@ -116,14 +117,26 @@ def waiting(board: Board, *, big: bool) -> None:
             ).classes('text-3xl' if big else 'text-sm')
 
 
-def row_view(row: BoardRow, *, number: int | None, me: int | None, big: bool) -> None:
-    """One salesperson: place, name, state and since when, today's receptions, and flags."""
+def row_view(
+    row: BoardRow,
+    *,
+    number: int | None,
+    me: int | None,
+    big: bool,
+    controls: Callable[[BoardRow], None] | None = None,
+) -> None:
+    """One salesperson: place, name, state and since when, today's receptions, and flags; `controls`: what a
+    manager can do to this row, drawn on the row itself."""
     highlight = ' ring-4 ring-green-600' if row.up_next else ''
-    mine = ' bg-teal-50' if row.staff_id == me else ''
-    with (
-        ui.card().classes('w-full' + highlight + mine).mark(f'board-row-{row.staff_id}'),
-        ui.row().classes('w-full items-center no-wrap gap-3'),
-    ):
+    mine = ' ac-me' if row.staff_id == me else ''
+    with ui.card().classes('w-full gap-2' + highlight + mine).mark(f'board-row-{row.staff_id}'):
+        row_line(row, number=number, big=big)
+        if controls is not None:
+            controls(row)
+
+
+def row_line(row: BoardRow, *, number: int | None, big: bool) -> None:
+    with ui.row().classes('w-full items-center no-wrap gap-3'):
         ui.label(str(number) if number else '·').classes(
             'font-bold text-center ' + ('text-5xl w-20' if big else 'text-xl w-8')
         )

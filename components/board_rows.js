@@ -5,7 +5,7 @@ export default {
   props: {
     rows: String, // JSON: [{id, name, state, color, since (ms), receptions, flags: [[text, color]], up_next, counted}]
     me: Number,
-    texts: Object, // {just_now, minutes, hours}: '{n}', '{h}', '{m}' filled in here
+    texts: Object, // {just_now, minutes, hours, me}: '{n}', '{h}', '{m}' filled in here
     clock: Number, // the server's time (ms) when it sent the rows: this phone's clock may be off
   },
   data() {
@@ -42,12 +42,13 @@ export default {
   template: `
     <div class="nicegui-column w-full gap-2 ac-live-board">
       <q-card v-for="row in placed" :key="row.id" :data-staff="row.id"
-        :class="['nicegui-card w-full', row.up_next ? 'ring-4 ring-green-600' : '', row.id === me ? 'bg-teal-50' : '']">
+        :class="['nicegui-card w-full', row.up_next ? 'ring-4 ring-green-600' : '', row.id === me ? 'ac-me' : '']" :aria-current="row.id === me ? 'true' : null">
         <div class="nicegui-row w-full items-center no-wrap gap-3">
           <div class="font-bold text-center text-xl w-8">{{ row.place }}</div>
           <div class="nicegui-column gap-0 min-w-0 flex-1">
             <div class="nicegui-row items-center gap-2 no-wrap">
               <div class="font-semibold truncate text-lg">{{ row.name }}</div>
+              <q-badge v-if="row.id === me" color="teal-9">{{ texts.me }}</q-badge>
               <q-badge v-for="flag in row.flags" :key="flag[0]" :color="flag[1]">{{ flag[0] }}</q-badge>
             </div>
             <div class="ac-muted text-xs">{{ row.receptions }}</div>

@@ -1,4 +1,4 @@
-"""A complaint reaches the manager at once: a red bar on every page, a chime; overdue ones go up to the admin.
+"""A complaint reaches the manager at once: a slim red bar on every page, a chime; overdue ones go up to the admin.
 
 The bar lists the site's complaints not yet acknowledged (for the group admin: the escalated ones still open);
 it redraws when a complaint of the site changes, and chimes when one appears that this phone had not shown.
@@ -23,61 +23,75 @@ from services.core import events
 from services.core.i18n import t
 
 from .alert import CHIME, UNLOCK
+from .background import alive, read_then
 
 # how often overdue complaints are looked for (ANCHANG_SWEEP_SECONDS: the group's browser test makes it 1 s)
 SWEEP_SECONDS = float(os.environ.get('ANCHANG_SWEEP_SECONDS') or 60)
 log = logging.getLogger(__name__)
 
 
-def install_complaint_alert(me: Staff) -> None:
-    """The bar at the top of a manager's (or the admin's) page; nothing for anyone else."""
+def install_complaint_alert(me: Staff, *, hide: int | None = None) -> None:
+    """The bar at the top of a manager's (or the admin's) page; nothing for anyone else. `hide`: the complaint the
+    page itself shows (the bar would only repeat it). Read off the event loop, at first and after each change."""
     if me.role not in (Role.MANAGER, Role.ADMIN):
         return
     ui.add_head_html(UNLOCK)
     shown: set[int] = set()
+    rows: list[ComplaintRow] = []
     client = ui.context.client
-    rows = _pending(me)
-    shown.update(r.id for r in rows)
 
     @ui.refreshable
     def bar() -> None:
-        for row in rows:
-            bar_row(row, show_site=me.role == Role.ADMIN)
+        pending = [r for r in rows if r.id != hide]
+        if pending:
+            compact_bar(pending, show_site=me.role == Role.ADMIN)
+
+    def first(fresh: list[ComplaintRow]) -> None:
+        rows[:] = fresh
+        shown.update(r.id for r in fresh)
+        bar.refresh()
 
     async def changed(site_id: int) -> None:
         if me.role != Role.ADMIN and site_id != me.site_id:
             return
         fresh = await run.io_bound(_pending, me)
-        if fresh is None or client.id not in client.instances:  # shutting down, or the page was closed meanwhile
+        if fresh is None or not alive(client):  # shutting down, or the page was closed meanwhile
             return
         rows[:] = fresh
         bar.refresh()
-        if {r.id for r in fresh} - shown:
+        if {r.id for r in fresh} - shown - {hide}:
             client.run_javascript(CHIME)
         shown.update(r.id for r in fresh)
 
     with ui.column().classes('w-full gap-1').mark('complaint-alerts'):
         bar()
+    read_then(lambda: _pending(me), first, name='complaint alerts')
     events.complaint_changed.subscribe(changed)
 
 
-def bar_row(row: ComplaintRow, *, show_site: bool) -> None:
-    late = row.clock.overdue
-    heading = t('投诉已逾期上报') if row.escalated else t('新投诉待受理')
+def compact_bar(rows: list[ComplaintRow], *, show_site: bool) -> None:
+    """One slim bar for all of them: the most urgent one's heading, a count, and one tap to the complaint (or the
+    list when there are several)."""
+    late = any(r.clock.overdue for r in rows)
+    top = next((r for r in rows if r.escalated), rows[0])
+    heading = t('投诉已逾期上报') if top.escalated else t('新投诉待受理')
+    if len(rows) == 1:
+        parts = [top.site if show_site else '', top.customer, t(rules.CATEGORIES[top.category])]
+        detail, target = ' · '.join(p for p in parts if p), f'/complaints/{top.id}'
+    else:
+        detail, target = t('共 {n} 条，点按查看', n=len(rows)), '/complaints'
     with (
-        ui.link(target=f'/complaints/{row.id}').classes('block w-full no-underline'),
+        ui.link(target=target).classes('block w-full no-underline').props(f'aria-label="{heading}"'),
         ui.row()
-        .classes('w-full items-center no-wrap gap-2 rounded p-3 text-white ' + ('bg-red-800' if late else 'bg-red-600'))
-        .mark(f'complaint-alert-{row.id}'),
+        .classes('w-full items-center no-wrap gap-2 rounded px-3 py-1 text-white ac-complaint-bar')
+        .classes('bg-red-800' if late else 'bg-red-600')
+        .mark(*[f'complaint-alert-{r.id}' for r in rows]),
     ):
-        ui.icon('report', size='28px')
-        with ui.column().classes('gap-0 min-w-0 flex-1'):
-            ui.label(heading).classes('text-sm opacity-90')
-            parts = [row.customer, t(rules.CATEGORIES[row.category]), t(rules.SEVERITIES[row.severity])]
-            ui.label(' · '.join(p for p in [row.site if show_site else '', *parts] if p)).classes(
-                'text-base font-semibold truncate'
-            )
-        ui.icon('chevron_right', size='28px').classes('shrink-0')
+        ui.icon('report', size='24px')
+        ui.label(heading).classes('text-sm font-semibold shrink-0')
+        ui.label(detail).classes('text-sm truncate flex-1 opacity-90')
+        ui.badge(str(len(rows)), color='white', text_color='red-9').classes('text-sm').mark('complaint-count')
+        ui.icon('chevron_right', size='24px').classes('shrink-0')
 
 
 async def sweep_forever() -> None:

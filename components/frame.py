@@ -11,9 +11,12 @@ from nicegui.events import ValueChangeEventArguments
 
 import db
 from models import Role, Site, Staff
+from services.core import events
 from services.core.i18n import t
 
+from . import drafts
 from .alert import install_visitor_alert
+from .background import read_then
 from .complaint_alert import install_complaint_alert
 
 
@@ -27,6 +30,7 @@ class NavItem:
 
 
 DIALOG_LINGER_S = 30.0
+_site_names: dict[int, str] = {}  # site id → its name, read once off the event loop; dropped when a site changes
 EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 NAV: list[NavItem] = [  # later parts add their pages here, in the order of the bar
@@ -53,19 +57,30 @@ def nav_for(staff: Staff) -> list[NavItem]:
     return [item for item in NAV if staff.role in item.roles]
 
 
+def install() -> None:
+    """Once per app: a site's name is read again after the site changes."""
+    _site_names.clear()
+    events.site_changed.subscribe(lambda site_id: _site_names.pop(site_id, None))
+
+
 @contextmanager
-def frame(title: str, staff: Staff, *, active: str = '') -> Iterator[ui.column]:
-    """Header, a centred content column (yielded) and the bottom navigation."""
+def frame(title: str, staff: Staff, *, active: str = '', complaint_id: int | None = None) -> Iterator[ui.column]:
+    """Header, a centred content column (yielded) and the bottom navigation; `complaint_id`: the complaint this page
+    shows (its alert would only repeat it).
+
+    Nothing here reads the database on the event loop: every staff page builds this, and on an opening-day burst a
+    read per page per phone would stall them all."""
     ui.page_title(f'{t(title)} · {t("案场")}')
+    drafts.install()
     with ui.header().classes('ac-header items-center justify-between px-3 py-2'):
         with ui.column().classes('gap-0 min-w-0'):
-            ui.label(site_label(staff)).classes('ac-site truncate')
+            site_label(staff).classes('ac-site truncate')
             ui.label(t(title)).classes('ac-title truncate')
         with ui.link(target='/me').classes('ac-user no-underline'):
             ui.icon('account_circle', size='sm')
             ui.label(staff.name).classes('truncate')
     with ui.column().classes('ac-content w-full mx-auto gap-3') as content:
-        install_complaint_alert(staff)
+        install_complaint_alert(staff, hide=complaint_id)
         yield content
     if staff.site_id is not None:
         install_visitor_alert(staff)
@@ -81,12 +96,22 @@ def nav_button(item: NavItem, *, selected: bool) -> None:
     link.props(f'aria-label="{t(item.label)}"' + (' aria-current="page"' if selected else ''))
 
 
-def site_label(staff: Staff) -> str:
+def site_label(staff: Staff) -> ui.label:
+    """The header's site name: from the cache, or filled in once a worker thread has read it."""
     if staff.site_id is None:
-        return t('集团')
+        return ui.label(t('集团'))
+    site_id = staff.site_id
+    label = ui.label(_site_names.get(site_id, '')).mark('site-name')
+    if site_id not in _site_names:
+        read_then(lambda: _site_name(site_id), label.set_text, name='site name')
+    return label
+
+
+def _site_name(site_id: int) -> str:
     with db.session() as s:
-        site = s.get(Site, staff.site_id)
-    return site.name if site else ''
+        site = s.get(Site, site_id)
+    name = _site_names[site_id] = site.name if site else ''
+    return name
 
 
 def denied(staff: Staff) -> None:

@@ -136,7 +136,12 @@ class BoardRows(ui.element, component='board_rows.js'):
     def __init__(self, board: Board, *, me: int | None) -> None:
         super().__init__()
         self._props['me'] = me
-        self._props['texts'] = {'just_now': t('刚刚'), 'minutes': t('{n} 分钟'), 'hours': t('{h} 小时 {m} 分')}
+        self._props['texts'] = {
+            'just_now': t('刚刚'),
+            'minutes': t('{n} 分钟'),
+            'hours': t('{h} 小时 {m} 分'),
+            'me': t('我'),
+        }
         self.shown, self._props['rows'] = rows_of(board)
         self._props['clock'] = time.time() * 1000  # the phone corrects its own clock by this
 

@@ -11,15 +11,12 @@ from services.core.i18n import t
 
 from .frame import page_dialog
 
-# The uploader as one thumb-sized bar: its file input covers the whole header, the queue list is hidden.
-CAPTURE_CSS = """
-.ac-capture { min-height: 0; max-height: none; box-shadow: none; }
-.ac-capture .q-uploader__header { position: relative; min-height: 48px; }
-.ac-capture .q-uploader__header .q-btn { position: static; }
-.ac-capture .q-uploader__subtitle, .ac-capture .q-uploader__list { display: none; }
-.ac-capture .q-uploader__title { font-size: 16px; line-height: 32px; }
-"""
-MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # the pipeline's own limit; the phone refuses bigger files before sending
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # the pipeline's own limit (a phone sends its photos shrunk, far below it)
+
+
+class PhotoUpload(ui.upload, component='photo_capture.js'):
+    """An upload drawn as one button: the phone shrinks each photo before sending it, and shows its progress
+    (photo_capture.js); the server receives it as any upload."""
 
 
 def photo_url(photo_id: int, *, thumb: bool = False) -> str:
@@ -27,21 +24,34 @@ def photo_url(photo_id: int, *, thumb: bool = False) -> str:
 
 
 def capture_button(
-    *, camera_only: bool, on_photo: Callable[[bytes], Awaitable[None]], mark: str, label: str = '拍照'
+    *,
+    camera_only: bool,
+    on_photo: Callable[[bytes], Awaitable[None]],
+    mark: str,
+    label: str = '拍照',
+    quiet: bool = False,
 ) -> ui.upload:
-    """A thumb-sized button that opens the camera (or also the gallery); each photo goes to `on_photo` at once."""
+    """A thumb-sized button that opens the camera (or also the gallery); each photo goes to `on_photo` at once.
+    `quiet`: an outlined button, for photos that are welcome but not required."""
 
     async def received(e: events.UploadEventArguments) -> None:
         await on_photo(await e.file.read())
 
-    ui.add_css(CAPTURE_CSS)
-    upload = ui.upload(
+    upload = PhotoUpload(
         label=t(label), auto_upload=True, multiple=True, max_file_size=MAX_UPLOAD_BYTES, on_upload=received
     )
-    upload.on_rejected(lambda: ui.notify(t('照片太大（最大 {mb} MB）', mb='15'), type='negative'))
-    accept = 'accept="image/*" capture=environment' if camera_only else 'accept="image/*"'
-    upload.props(f'{accept} flat bordered color=teal-8 no-thumbnails').classes('ac-capture w-full').mark(mark)
-    return upload
+    upload._props['icon'] = 'photo_camera'
+    upload._props['camera'] = camera_only
+    upload._props['quiet'] = quiet
+    upload._props['texts'] = {
+        'shrinking': t('正在压缩照片…'),
+        'uploading': t('正在上传 {p}%'),
+        'processing': t('已上传，正在保存…'),
+        'failed': t('上传失败，照片仍在手机上'),
+        'retry': t('重试'),
+        'drop': t('放弃这张'),
+    }
+    return upload.classes('w-full').mark(mark)
 
 
 def photo_strip(

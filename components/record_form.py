@@ -9,6 +9,7 @@ from typing import Any
 from nicegui import run, ui
 
 import db
+from components.drafts import clear_draft, draft_form
 from components.frame import field_error, page_dialog
 from components.session import current_staff
 from models import Site, Staff
@@ -50,9 +51,14 @@ def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) ->
     assert site is not None
     with page_dialog().props('maximized') as dialog, ui.card().classes('w-full gap-2 ac-record'):
         ui.label(t('客户信息资料表')).classes('text-lg font-semibold')
-        fields, singles = _essentials(form, site), dict[str, list[str]]()
-        with ui.expansion(t('更多资料（选填）'), icon='badge').classes('w-full bg-gray-50 rounded').mark('record-more'):
-            fields |= _details(form, site, singles)
+        with draft_form(f'record-{visit_id}'):  # a crash or reload mid-record loses nothing typed
+            fields, singles = _essentials(form, site), dict[str, list[str]]()
+            with (
+                ui.expansion(t('更多资料（选填）'), icon='badge')
+                .classes('w-full bg-gray-50 rounded')
+                .mark('record-more')
+            ):
+                fields |= _details(form, site, singles)
         with ui.row().classes('w-full no-wrap gap-2 sticky bottom-0 bg-white py-2'):
             ui.button(t('取消'), on_click=dialog.close).props('flat').classes('ac-big-btn')
             ui.button(
@@ -83,8 +89,8 @@ def grade_picker(site: Site, value: str, on_change: Callable[[str], None]) -> ui
     ui.label(t('意向等级')).classes('ac-muted text-sm')
     meaning = ui.label(meanings.get(value, '')).classes('text-sm text-teal-900')
     toggle = ui.toggle(list(contacts.GRADES), value=value or None).props(
-        'spread unelevated toggle-color=teal-8 size=lg'
-    )
+        'spread outline color=teal-8 toggle-color=teal-8 toggle-text-color=white size=lg'
+    )  # outlined letters until one is chosen, which turns solid
     toggle.classes('w-full').mark('grade')
 
     def changed(e: Any) -> None:
@@ -176,6 +182,7 @@ async def save(
     except DomainError as e:
         ui.notify(e.translated(), type='negative')
         return
+    clear_draft(f'record-{visit_id}')
     dialog.close()
     on_done()
 

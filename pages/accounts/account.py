@@ -29,7 +29,7 @@ def account_page() -> None:
                 ui.label(t('首次登录，请先修改密码')).classes('text-base font-semibold text-amber-900')
         with ui.card().classes('w-full gap-1'):
             ui.label(me.name).classes('text-lg font-semibold')
-            ui.label(' · '.join(x for x in (me.phone, me.username) if x)).classes('ac-muted')
+            ui.label(' · '.join(x for x in (me.phone, me.username) if x)).classes('ac-muted').props('data-data')
         password_card(me)
         with ui.card().classes('w-full'):
             ui.select(

@@ -9,7 +9,7 @@ import db
 from components.frame import clear_errors, field_error
 from components.session import current_staff, log_in, log_out, safe_next
 from components.session import set_language as session_set_language
-from models import Staff
+from models import Role, Staff
 from services.accounts import auth
 from services.core.errors import DomainError
 from services.core.i18n import current_language, t
@@ -63,7 +63,7 @@ def login_page(next: str = '/') -> RedirectResponse | None:
         if staff is None:  # the server is shutting down
             return
         log_in(staff)
-        ui.navigate.to('/me' if staff.must_change_password else safe_next(next))
+        ui.navigate.to('/me' if staff.must_change_password else landing(staff, safe_next(next)))
 
     button.on_click(submit)
     password.on('keydown.enter', submit)
@@ -89,3 +89,9 @@ def _authenticate(login: str, password: str, client: str) -> Staff:
 def _client_address() -> str:
     request = ui.context.client.request
     return request.client.host if request and request.client else 'unknown'
+
+
+def landing(staff: Staff, target: str) -> str:
+    """Where a login lands: the page asked for, else a salesperson's working page, the rotation (首页 only repeats the
+    bar for them), else 首页."""
+    return '/rotation' if target == '/' and staff.role == Role.SALESPERSON else target

@@ -40,7 +40,7 @@ def site_list(me: Staff) -> None:
         with ui.card().classes('w-full gap-1').mark(f'site-{site.code}'):
             with ui.row().classes('w-full items-center justify-between no-wrap'):
                 ui.label(site.name).classes('text-base font-semibold truncate')
-                ui.badge(site.code, color='teal-8')
+                ui.badge(site.code, color='teal-8').props('data-data')
             ui.label(
                 ' · '.join(x for x in (site.address, f'{site.opens_at:%H:%M}–{site.closes_at:%H:%M}') if x)
             ).classes('ac-muted text-sm')

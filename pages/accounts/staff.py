@@ -72,14 +72,50 @@ def staff_card(me: Staff, person: Staff, mentor: str | None, site_id: int | None
             details.append(t('带教：{name}', name=mentor))
         ui.label(' · '.join(x for x in details if x)).classes('ac-muted text-sm')
         if me.role == Role.ADMIN or person.role == Role.SALESPERSON:
-            with ui.row().classes('gap-1'):
-                ui.button(t('编辑'), on_click=lambda: edit_dialog(me, person, site_id)).props('flat dense color=teal-8')
-                ui.button(t('重置密码'), on_click=lambda: reset_password(person)).props('flat dense color=teal-8')
+            with ui.row().classes('w-full no-wrap gap-2'):
+                ui.button(t('编辑'), on_click=lambda: edit_dialog(me, person, site_id)).props(
+                    'outline color=teal-8'
+                ).mark(f'edit-{person.id}')
+                ui.button(t('重置密码'), on_click=lambda: confirm_reset(person)).props('outline color=teal-8').mark(
+                    f'reset-{person.id}'
+                )
                 if person.id != me.id:
-                    label = t('停用') if person.active else t('启用')
-                    ui.button(label, on_click=lambda: set_active(person, not person.active)).props(
-                        'flat dense color=red-8' if person.active else 'flat dense color=teal-8'
-                    ).mark(f'toggle-{person.id}')
+                    if person.active:
+                        ui.button(t('停用'), on_click=lambda: confirm_deactivate(person)).props(
+                            'outline color=red-8'
+                        ).classes('ml-auto').mark(f'toggle-{person.id}')
+                    else:
+                        ui.button(t('启用'), on_click=lambda: set_active(person, True)).props(
+                            'outline color=teal-8'
+                        ).classes('ml-auto').mark(f'toggle-{person.id}')
+
+
+def confirm_deactivate(person: Staff) -> None:
+    """停用 ends the person's sessions at once: asked first, and 启用 on the same card undoes it."""
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+        ui.label(t('停用 {name}？', name=person.name)).classes('text-lg font-semibold')
+        ui.label(t('停用后此人立即退出登录、不能再登录，也不再参与轮序；随时可以重新启用。')).classes('text-sm')
+
+        async def confirm() -> None:
+            dialog.close()
+            await set_active(person, False)
+
+        dialog_buttons(dialog, t('停用'), confirm, color='red-8').mark('confirm-deactivate')
+    dialog.open()
+
+
+def confirm_reset(person: Staff) -> None:
+    """重置密码 replaces the person's password and ends their sessions: asked first."""
+    with page_dialog() as dialog, ui.card().classes('w-full max-w-md gap-2'):
+        ui.label(t('重置 {name} 的密码？', name=person.name)).classes('text-lg font-semibold')
+        ui.label(t('旧密码立即失效，此人需用新的临时密码重新登录。')).classes('text-sm')
+
+        async def confirm() -> None:
+            dialog.close()
+            await reset_password(person)
+
+        dialog_buttons(dialog, t('重置密码'), confirm, color='red-8').mark('confirm-reset')
+    dialog.open()
 
 
 def edit_dialog(me: Staff, person: Staff | None, site_id: int | None) -> None:

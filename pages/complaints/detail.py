@@ -33,7 +33,7 @@ async def complaint_page(complaint_id: int) -> None:
     me = guard()
     if me is None:
         return
-    with frame('投诉详情', me, active='/complaints'):
+    with frame('投诉详情', me, active='/complaints', complaint_id=complaint_id):
         ui.link(t('← 返回投诉'), '/complaints').classes('text-teal-800')
         shown = Shown()
         body = ui.refreshable(complaint_body)

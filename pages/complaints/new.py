@@ -8,6 +8,7 @@ from nicegui import APIRouter, run, ui
 
 import config
 import db
+from components.drafts import clear_draft, draft_form
 from components.duty_actions import act
 from components.frame import clear_errors, field_error, frame
 from components.photo_capture import capture_button, photo_strip
@@ -30,7 +31,9 @@ def new_complaint_page(customer: int | None = None) -> None:
     if me is None:
         return
     with frame('登记投诉', me, active='/complaints'):
-        ComplaintIntake(me, customer).build()
+        intake = ComplaintIntake(me, customer)
+        with draft_form(intake.draft, request_key=intake.key, on_key=intake.use_key):
+            intake.build()
 
 
 class ComplaintIntake:
@@ -38,6 +41,7 @@ class ComplaintIntake:
 
     def __init__(self, me: Staff, customer_id: int | None) -> None:
         self.me, self.key = me, uuid.uuid4().hex  # one complaint however often the form is sent
+        self.draft = f'complaint-{me.id}-{customer_id or 0}'  # what is typed stays on the phone until it is sent
         self.customer_id: int | None = None
         self.customer_label = ''
         self.photos: list[Photo] = []  # taken on this form, attached to the complaint when it is sent
@@ -50,6 +54,10 @@ class ComplaintIntake:
                     self.customer_id, self.customer_label = found.id, f'{found.surname}{found.title}'
                 except DomainError:
                     pass  # another site's, or gone: the form asks for the customer as usual
+
+    def use_key(self, key: str) -> None:
+        """The draft restored was sent before under this key: sent again, it is still that one complaint."""
+        self.key = key
 
     def build(self) -> None:
         with ui.card().classes('w-full gap-2'):
@@ -120,7 +128,8 @@ class ComplaintIntake:
             self.fields['surname'] = (
                 ui.input(t('姓氏')).props('outlined maxlength=20').classes('flex-1').mark('surname')
             )
-            self.fields['title'] = ui.toggle(['先生', '女士']).props('unelevated toggle-color=teal-8').mark('title')
+            titles = {'先生': t('先生'), '女士': t('女士')}  # stored in Chinese, shown in the reader's language
+            self.fields['title'] = ui.toggle(titles).props('unelevated toggle-color=teal-8').mark('title')
         self.fields['phone'] = ui.input(t('手机号')).props('outlined type=tel maxlength=20').mark('phone')
 
     def pick(self, customer_id: int, label: str) -> None:
@@ -179,6 +188,7 @@ class ComplaintIntake:
             self.send.enable()
         if complaint is None:  # the app is shutting down
             return
+        clear_draft(self.draft)
         ui.notify(t('投诉已登记，销售经理已收到提醒'), type='positive')
         ui.navigate.to(f'/complaints/{complaint.id}')
 

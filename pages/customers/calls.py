@@ -30,7 +30,7 @@ def calls_page() -> None:
             phone = ui.input(t('来电号码')).props('outlined type=tel maxlength=20').mark('call-phone')
             with ui.row().classes('w-full no-wrap gap-2'):
                 surname = ui.input(t('姓氏')).props('outlined maxlength=20').classes('flex-1').mark('call-surname')
-                title = ui.toggle(['先生', '女士']).props('unelevated toggle-color=teal-8')
+                title = ui.toggle({'先生': t('先生'), '女士': t('女士')}).props('unelevated toggle-color=teal-8')
             channel = ui.select(['', *sites.setting(site, 'channels')], value='', label=t('了解渠道（哪个广告）'))
             channel.props('outlined')
             asked = ui.input(t('咨询内容')).props('outlined maxlength=500').mark('call-asked')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -95,7 +96,26 @@ def timeline_item(item: timeline.TimelineItem, tz: str) -> None:
             head = t(timeline.KIND_LABELS.get(item.kind, item.kind)) + (f' · {item.grade}' if item.grade else '')
             ui.label(head + (f' · {item.staff}' if item.staff else '')).classes('text-sm font-semibold')
             if item.summary:
-                ui.label(item.summary).classes('text-sm break-all')
+                summary = visit_summary(item.summary) if item.kind == 'visit' else item.summary
+                ui.label(summary).classes('text-sm break-all')
+
+
+PARTY, INVALID, CUSTOMER_KINDS = '{n} 人', '无效接待：{reason}', ('老客户', '新客户')
+
+
+def visit_summary(summary: str) -> str:
+    """A visit's line (the service writes it in Chinese: '3 人 · 新客户 · 无效接待：问路') in the reader's language."""
+    parts = []
+    party = re.escape(PARTY).replace(r'\{n\}', r'(\d+)')
+    invalid = INVALID.split('{')[0]
+    for part in summary.split(' · '):
+        if (size := re.fullmatch(party, part)) is not None:
+            parts.append(t(PARTY, n=int(size.group(1))))
+        elif part.startswith(invalid):
+            parts.append(t(INVALID, reason=part.removeprefix(invalid)))
+        else:
+            parts.append(t(part) if part in CUSTOMER_KINDS else part)
+    return ' · '.join(parts)
 
 
 def follow_up_dialog(site: Site, file: timeline.CustomerFile) -> None:

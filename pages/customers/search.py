@@ -58,22 +58,25 @@ def result_list(me: Staff, query: str) -> None:
     if not rows:
         ui.label(t('没有找到客户')).classes('ac-muted')
     for row in rows:
-        with ui.card().classes('w-full gap-1').mark(f'customer-{row.id}'):
-            with ui.row().classes('w-full items-center justify-between no-wrap'):
-                ui.link(f'{row.name} · {row.phone}', f'/customers/{row.id}').classes(
-                    'text-base font-semibold truncate no-underline text-teal-900'
-                ).mark(f'open-customer-{row.id}')
-                if row.owned_by_me:
-                    ui.badge(t('我的客户'), color='teal-8')
-            ui.label(ownership_line(row)).classes('ac-muted text-sm')
+        with ui.card().classes('w-full gap-1 p-0').mark(f'customer-{row.id}'):
+            with (
+                ui.link(target=f'/customers/{row.id}')
+                .classes('block w-full no-underline text-inherit p-4')
+                .mark(f'open-customer-{row.id}')
+            ):  # the whole card opens the customer, not only the name
+                with ui.row().classes('w-full items-center justify-between no-wrap'):
+                    ui.label(f'{row.name} · {row.phone}').classes('text-base font-semibold truncate text-teal-900')
+                    if row.owned_by_me:
+                        ui.badge(t('我的客户'), color='teal-8')
+                ui.label(ownership_line(row)).classes('ac-muted text-sm')
             if me.role == Role.MANAGER:
-                with ui.row().classes('gap-1'):
+                with ui.row().classes('gap-2 px-4 pb-3'):
                     ui.button(t('转移归属'), on_click=lambda r=row: transfer_dialog(r, colleagues)).props(
-                        'flat dense color=teal-8'
+                        'outline color=teal-8'
                     ).mark(f'transfer-{row.id}')
-                    ui.button(t('合并重复'), on_click=lambda r=row: merge_dialog(r)).props(
-                        'flat dense color=teal-8'
-                    ).mark(f'merge-{row.id}')
+                    ui.button(t('合并重复'), on_click=lambda r=row: merge_dialog(r)).props('outline color=teal-8').mark(
+                        f'merge-{row.id}'
+                    )
 
 
 def ownership_line(row: customers.CustomerRow) -> str:

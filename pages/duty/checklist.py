@@ -6,9 +6,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from nicegui import APIRouter, ui
+from sqlmodel import Session
 
+import config
 import db
-from components.duty_actions import act, add_photo
+from components.drafts import draft_form
+from components.duty_actions import act
 from components.duty_widgets import status_badge
 from components.frame import dialog_buttons, frame, page_dialog
 from components.photo_capture import capture_button, photo_strip
@@ -43,9 +46,10 @@ def checklist_page(checklist_id: int) -> None:
         ui.link(t('← 返回值班'), '/duty').classes('text-teal-800')
         head = ui.refreshable(summary)
         head(me, checklist_id)
-        for entry in view.items:
-            card = ui.refreshable(item_card)
-            card(me, checklist_id, entry.item.id or 0, view.may_work, _both(card, head))
+        with draft_form(f'checklist-{checklist_id}'):  # notes typed but not yet saved survive a reload
+            for entry in view.items:
+                card = ui.refreshable(item_card)
+                card(me, checklist_id, entry.item.id or 0, view.may_work, _both(card, head))
         finish = ui.refreshable(finish_section)
         finish(me, checklist_id, lambda: ui.navigate.reload())
 
@@ -65,14 +69,25 @@ def load(me: Staff, checklist_id: int) -> ChecklistView:
 
 def summary(me: Staff, checklist_id: int) -> None:
     view = load(me, checklist_id)
-    missing = sum(1 for i in view.items if i.item.photo_required and not i.photos)
+    missing = [i.item for i in view.items if i.item.photo_required and not i.photos]
     with ui.card().classes('w-full gap-1').mark('summary'):
         with ui.row().classes('w-full items-center justify-between no-wrap'):
             ui.label(t('已查 {done}/{total}', done=view.answered, total=len(view.items))).classes('text-xl font-bold')
             status_badge(view)
         if missing and view.checklist.status == ChecklistStatus.OPEN:
-            ui.label(t('还缺 {n} 项必拍照片', n=missing)).classes('text-red-800 text-sm').mark('missing-photos')
+            first = missing[0]
+            text = t('还缺 {n} 项必拍照片：{item}', n=len(missing), item=f'{first.position + 1}. {t(first.title)}')
+            ui.button(text, icon='photo_camera', on_click=lambda: scroll_to(first.position)).props(
+                'flat no-caps align=left color=red-9'
+            ).classes('w-full text-sm').mark('missing-photos')
         ui.linear_progress(view.answered / max(1, len(view.items)), show_value=False, color='teal-7')
+
+
+def scroll_to(position: int) -> None:
+    """Bring an item's card into view (the one the missing-photo message names)."""
+    ui.run_javascript(
+        f"document.querySelector('.ac-item-{position}')?.scrollIntoView({{behavior: 'smooth', block: 'center'}})"
+    )
 
 
 def item_card(me: Staff, checklist_id: int, item_id: int, may_work: bool, changed: Callable[[], object]) -> None:
@@ -80,7 +95,7 @@ def item_card(me: Staff, checklist_id: int, item_id: int, may_work: bool, change
     entry = next(i for i in view.items if i.item.id == item_id)
     item, editable = entry.item, may_work and view.checklist.status == ChecklistStatus.OPEN
     colour = RESULT_BORDERS.get(item.result or '', 'border-gray-300')
-    with ui.card().classes(f'w-full gap-2 border-l-4 {colour}').mark(f'item-{item.position}'):
+    with ui.card().classes(f'w-full gap-2 border-l-4 {colour} ac-item-{item.position}').mark(f'item-{item.position}'):
         with ui.row().classes('w-full items-start justify-between no-wrap gap-2'):
             ui.label(f'{item.position + 1}. {t(item.title)}').classes('text-base font-semibold')
             if item.photo_required:
@@ -125,11 +140,22 @@ def photos(entry: ItemView, editable: bool, changed: Callable[[], object]) -> No
         return
 
     async def taken(data: bytes) -> None:
-        if await add_photo(lambda s, actor: checklists.item_subject(s, actor=actor, item_id=item.id or 0), data):
+        root = config.current().photos_dir
+        done = item.photo_required and item.result is None  # the photo is the proof: the item is checked too
+
+        def store(s: Session, actor: Staff) -> bool:  # one worker call and one redraw for both, on a slow network
+            subject = checklists.item_subject(s, actor=actor, item_id=item.id or 0)
+            photo_store.add_photo(s, actor=actor, data=data, subject=subject, root=root)
+            if done:
+                checklists.answer(s, actor=actor, item_id=item.id or 0, result=ItemResult.OK, note=item.note or '')
+            return True
+
+        if await act(store):
             changed()
 
-    label = '拍照' if item.camera_only else '拍照或选图'
-    capture_button(camera_only=item.camera_only, on_photo=taken, mark=f'photo-{item.id}', label=label)
+    required = '拍照' if item.camera_only else '拍照或选图'
+    label, quiet = (required, False) if item.photo_required else ('添加照片（可选）', True)
+    capture_button(camera_only=item.camera_only, on_photo=taken, mark=f'photo-{item.id}', label=label, quiet=quiet)
 
 
 async def _answer(item_id: int, result: str, note: str | None, changed: Callable[[], object], **more: object) -> bool:

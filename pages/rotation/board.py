@@ -34,6 +34,7 @@ async def rotation_page() -> None:
     if me is None:
         return
     with frame('接待轮序', me, active='/rotation'):
+        ui.label(t('{name}，您好', name=me.name)).classes('text-sm ac-muted')  # a salesperson lands here
         desk_button(me)
         if me.role == Role.MANAGER:
             ui.button(t('轮序管理'), icon='tune', on_click=lambda: ui.navigate.to('/rotation/manage')).props(
@@ -123,7 +124,8 @@ def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object], pl
         open_visit_card(me, visit, refresh, touring=day.state == StaffState.TOURING)
     done = [v for v in day.visits if v not in open_visits]
     if done:
-        with ui.expansion(t('今日接待 {n} 组', n=len(done))).classes('w-full bg-white rounded'):
+        title = t('今日接待 1 组') if len(done) == 1 else t('今日接待 {n} 组', n=len(done))  # English: 1 party
+        with ui.expansion(title).classes('w-full bg-white rounded'):
             for visit in done:
                 at = visit.arrived_at.astimezone(ZoneInfo(day.timezone))
                 ui.label(f'{visit.customer} · {at:%H:%M} · {t(visit_status(visit.status))}').classes('text-sm py-1')

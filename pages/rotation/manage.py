@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from nicegui import APIRouter, ui
+from nicegui import APIRouter, background_tasks, run, ui
 from sqlmodel import Session
 
 import db
-from components import actions
-from components.board import STATE_LABELS, board_view
+from components import actions, live_board
+from components.background import alive
+from components.board import STATE_LABELS, counts, notices, row_view
 from components.frame import dialog_buttons, frame, page_dialog
 from components.session import guard
 from models import Role, Staff, StaffState, TurnEntry
@@ -18,8 +22,9 @@ from services.accounts import sites
 from services.accounts import staff as staff_service
 from services.core import events
 from services.core.i18n import t
-from services.rotation import board, reception
 from services.rotation import overrides as rotation_manage
+from services.rotation import reception
+from services.rotation.board import Board, BoardRow
 
 router = APIRouter()
 SITE_MANAGER = frozenset({Role.MANAGER})
@@ -40,7 +45,7 @@ SILENT_REASONS = frozenset({'reorder', 'undo', 'manager'})  # the entry's kind a
 
 
 @router.page('/rotation/manage')
-def manage_page() -> None:
+async def manage_page() -> None:
     me = guard(SITE_MANAGER)
     if me is None:
         return
@@ -48,64 +53,118 @@ def manage_page() -> None:
         ui.button(
             t('撤销最近一次分配（2 分钟内）'), icon='undo', on_click=lambda: act(rotation_manage.undo_last)
         ).props('outline color=red-8').classes('w-full ac-big-btn').mark('undo')
-        live = ui.refreshable(overrides)  # this phone's own view
-        live(me)
-        log = ui.refreshable(ledger)
-        log(me)
-        events.rotation_changed.subscribe(
-            lambda site_id: (live.refresh(), log.refresh()) if site_id == me.site_id else None
-        )
+        page = ManagerView(me)
+        seen = events.rotation_version(me.site_id or 0)
+        data = await page.read()
+        if data is None:  # the server is shutting down
+            return
+        page.live(me, data[0])
+        page.log(data[1])
+        events.rotation_changed.subscribe(page.changed)
+        if events.rotation_version(me.site_id or 0) != seen:  # changed while this page was being read
+            page.changed(me.site_id or 0)
 
 
-def overrides(me: Staff) -> None:
-    with db.session() as s:
-        view = board.board(s, actor=me)
+class ManagerView:
+    """This manager's board and ledger, redrawn together at most every live_board.COALESCE_S (trailing edge: a redraw
+    always starts after the last change) from reads off the event loop: an opening-day burst of sign-ins is dozens of
+    rotation changes a second, and a redraw for each would stall every phone on the one loop."""
+
+    def __init__(self, me: Staff) -> None:
+        self.me, self.client = me, ui.context.client
+        self.live = ui.refreshable(overrides)
+        self.log = ui.refreshable(ledger)
+        self.scheduled, self.last, self.reads = False, 0.0, 0
+
+    async def read(self) -> tuple[Board, Ledger] | None:
+        site_board = await live_board.read(self.me.site_id or 0)
+        entries = await run.io_bound(_ledger, self.me)
+        return None if site_board is None or entries is None else (site_board, entries)
+
+    def changed(self, site_id: int) -> None:
+        if site_id == self.me.site_id and not self.scheduled:
+            self.scheduled = True
+            background_tasks.create(self.redraw(), name='manager rotation')
+
+    async def redraw(self) -> None:
+        await asyncio.sleep(max(0.0, self.last + live_board.COALESCE_S - time.monotonic()))
+        self.scheduled, self.last = False, time.monotonic()  # a change from now on schedules the next redraw
+        self.reads += 1
+        number = self.reads
+        data = await self.read()
+        if data is None or number != self.reads or not alive(self.client):  # stopping, outdated, or the page is gone
+            return
+        with self.client:
+            self.live.refresh(self.me, data[0])
+            self.log.refresh(data[1])
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Today's ledger with what its lines need: the names and the site's time zone."""
+
+    entries: list[TurnEntry]
+    names: dict[int | None, str]
+    tz: ZoneInfo
+
+
+def overrides(me: Staff, view: Board) -> None:
+    """The board with the manager's controls on its rows: waiting visitors to assign, then each person's row with
+    move up, 移到末位 and the state — one list, not the board and a second list repeating it."""
+    people = {r.staff_id: r.name for r in view.rows if not r.trainee and r.state != StaffState.OFF}
     for visit in view.waiting:
         with ui.card().classes('w-full bg-amber-100 gap-1').mark(f'waiting-{visit.visit_id}'):
             ui.label(t('{name}（{n} 人）等待接待', name=visit.customer, n=visit.party_size)).classes('font-semibold')
-            people = {r.staff_id: r.name for r in view.rows if not r.trainee and r.state != StaffState.OFF}
             ui.select(
                 people,
                 label=t('指派给'),
                 on_change=lambda e, v=visit.visit_id: act(rotation_manage.assign_to, visit_id=v, staff_id=e.value),
             ).props('outlined').classes('w-full').mark(f'assign-{visit.visit_id}')
-    board_view(view)
-    ui.label(t('调整顺序与状态')).classes('text-base font-semibold mt-2')
+    notices(view, big=False)
+    ui.label(t('调整顺序与状态')).classes('text-base font-semibold')
+    if not view.rows:
+        ui.label(t('今天还没有人签到')).classes('ac-muted')
     order = [r.staff_id for r in view.rows if not r.trainee]
+    number = 0
     for row in view.rows:
-        if row.trainee:
-            continue
-        with ui.card().classes('w-full gap-1').mark(f'manage-{row.staff_id}'):
-            with ui.row().classes('w-full items-center no-wrap gap-1'):
-                ui.label(row.name).classes('font-semibold flex-1 truncate')
-                ui.button(
-                    icon='arrow_upward',
-                    on_click=lambda i=row.staff_id: act(rotation_manage.reorder, staff_ids=_moved_up(order, i)),
-                ).props('flat dense round').mark(f'up-{row.staff_id}')
-                ui.button(
-                    t('移到末位'),
-                    on_click=lambda i=row.staff_id: ask_move_back(i),
-                ).props('flat dense color=teal-8').mark(f'back-{row.staff_id}')
-            ui.select(
-                {
-                    s: t(label)
-                    for s, label in STATE_LABELS.items()
-                    if s not in (StaffState.RECEIVING, StaffState.TOURING)
-                },
-                value=row.state if row.state not in (StaffState.RECEIVING, StaffState.TOURING) else None,
-                label=t('状态'),
-                on_change=lambda e, i=row.staff_id: act(_set_state, staff_id=i, state=e.value) if e.value else None,
-            ).props('outlined dense')
+        counted = not row.trainee and row.state != StaffState.OFF
+        number += 1 if counted else 0
+        controls = None if row.trainee else (lambda r, o=order: row_controls(r, o))
+        with ui.element('div').classes('w-full').mark(f'manage-{row.staff_id}'):
+            row_view(row, number=number if counted else None, me=None, big=False, controls=controls)
+    counts(view, big=False)
 
 
-def ledger(me: Staff) -> None:
+def row_controls(row: BoardRow, order: list[int]) -> None:
+    """On a row of the manager's board: move up, to the back (with a reason), and the state."""
+    with ui.row().classes('w-full items-center no-wrap gap-2'):
+        ui.button(
+            icon='arrow_upward', on_click=lambda: act(rotation_manage.reorder, staff_ids=_moved_up(order, row.staff_id))
+        ).props(f'outline color=teal-8 aria-label="{t("前移一位")}"').mark(f'up-{row.staff_id}')
+        ui.button(t('移到末位'), on_click=lambda: ask_move_back(row.staff_id)).props('outline color=teal-8').mark(
+            f'back-{row.staff_id}'
+        )
+        ui.select(
+            {s: t(label) for s, label in STATE_LABELS.items() if s not in (StaffState.RECEIVING, StaffState.TOURING)},
+            value=row.state if row.state not in (StaffState.RECEIVING, StaffState.TOURING) else None,
+            label=t('状态'),
+            on_change=lambda e: act(_set_state, staff_id=row.staff_id, state=e.value) if e.value else None,
+        ).props('outlined dense').classes('flex-1 min-w-0')
+
+
+def ledger(data: Ledger) -> None:
+    title = t('今日轮次记录（{n} 条）', n=len(data.entries))
+    with ui.expansion(title).classes('w-full bg-white rounded').mark('ledger'):
+        for entry in data.entries:
+            ledger_line(entry, data.names, data.tz)
+
+
+def _ledger(me: Staff) -> Ledger:
     with db.session() as s:
         entries = rotation_manage.turn_ledger(s, actor=me)
         names = {p.id: p.name for p in staff_service.list_staff(s, actor=me)}
         tz = ZoneInfo(sites.get_site(s, actor=me, site_id=me.site_id or 0).timezone)
-    with ui.expansion(t('今日轮次记录（{n} 条）', n=len(entries))).classes('w-full bg-white rounded').mark('ledger'):
-        for entry in entries:
-            ledger_line(entry, names, tz)
+    return Ledger(entries, names, tz)
 
 
 def ledger_line(entry: TurnEntry, names: dict[int | None, str], tz: ZoneInfo) -> None:

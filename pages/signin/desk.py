@@ -7,6 +7,7 @@ import uuid
 from nicegui import run, ui
 
 import db
+from components.drafts import clear_draft, draft_form
 from components.frame import page_dialog
 from components.session import current_staff
 from models import Staff
@@ -27,10 +28,12 @@ def desk_button(me: Staff) -> None:
 def desk_dialog(me: Staff) -> None:
     with db.session() as s:
         channels = sites.setting(sites.get_site(s, actor=me, site_id=me.site_id or 0), 'channels')
-    key = uuid.uuid4().hex  # one visit however often this form is sent
+    key = [uuid.uuid4().hex]  # one visit however often this form is sent, even again after a reload (the draft's)
+    draft = f'desk-{me.id}'
     with page_dialog().props('maximized') as dialog, ui.card().classes('w-full max-w-lg mx-auto gap-2'):
         ui.label(t('客户进门登记')).classes('text-lg font-semibold')
-        fields = signin_fields(channels, staff_mode=True)
+        with draft_form(draft, request_key=key[0], on_key=lambda old: key.__setitem__(0, old)):
+            fields = signin_fields(channels, staff_mode=True)
         with ui.row().classes('w-full no-wrap gap-2'):
             ui.button(t('取消'), on_click=dialog.close).props('flat').classes('flex-1')
             save = (
@@ -48,7 +51,7 @@ def desk_dialog(me: Staff) -> None:
             return
         save.disable()
         try:
-            result = await run.io_bound(_sign_in, actor, fields.form(), key)
+            result = await run.io_bound(_sign_in, actor, fields.form(), key[0])
         except ValidationError as e:
             fields.show_error(e)
             return
@@ -57,6 +60,7 @@ def desk_dialog(me: Staff) -> None:
             return
         finally:
             save.enable()
+        clear_draft(draft)
         dialog.close()
         message = (
             t('已登记，{name} 接待', name=result.consultant)

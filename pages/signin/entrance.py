@@ -58,7 +58,7 @@ async def poster_card(site: Site, base_url: str) -> None:
         ui.image(await run.io_bound(png_data_url, url) or '').props('no-spinner no-transition').classes(
             'w-56 h-56'
         ).mark('entrance-qr')
-        ui.label(url).classes('ac-muted text-xs break-all select-all').mark('entrance-url')
+        ui.label(url).classes('ac-muted text-xs break-all select-all').props('data-data').mark('entrance-url')
         if url.split('://', 1)[-1].startswith(LOCAL_HOSTS):
             ui.label(t('当前是本机地址，访客的手机打不开：请用局域网或公网地址打开本页再下载海报')).classes(
                 'text-sm text-red-8'
@@ -175,7 +175,7 @@ def show_link(url: str) -> None:
     """The new TV address, shown this once (only its hash is kept)."""
     with page_dialog().props('persistent') as dialog, ui.card().classes('w-full max-w-md gap-2'):
         ui.label(t('大屏链接已生成')).classes('text-lg font-semibold')
-        ui.label(url).classes('font-mono text-sm break-all select-all').mark('tv-link-url')
+        ui.label(url).classes('font-mono text-sm break-all select-all').props('data-data').mark('tv-link-url')
         ui.label(t('链接只显示这一次：请复制后在大屏的浏览器中打开。丢失了可停用后重新生成。')).classes(
             'ac-muted text-sm'
         )

@@ -8,6 +8,7 @@ from nicegui import APIRouter, ui
 
 import db
 from components.actions import act
+from components.drafts import clear_draft, draft_form
 from components.frame import frame, page_dialog
 from components.record_form import chips, follow_up_fields, grade_picker
 from components.session import guard
@@ -64,18 +65,33 @@ def checklist(me: Staff, visit_id: int, helmets: bool, refresh: Callable[[], obj
 
 def touring(me: Staff, tour: tours.TourView, objections: list[str], refresh: Callable[[], object]) -> None:
     """The route as cards; the current stop open with its talking points."""
-    ui.label(t('{name} · 带看中', name=tour.customer)).classes('text-lg font-semibold').mark('touring')
+    with ui.row().classes('w-full items-center justify-between no-wrap'):
+        ui.label(t('{name} · 带看中', name=tour.customer)).classes('text-lg font-semibold truncate').mark('touring')
+        if tour.stops and tour.current is not None:
+            at = tour.current + 1
+            ui.label(t('第 {n}/{total} 站', n=at, total=len(tour.stops))).classes('text-base font-bold shrink-0').mark(
+                'tour-progress'
+            )
+    here = -1 if tour.current is None else tour.current
+    ui.linear_progress((here + 1) / max(1, len(tour.stops)), show_value=False, color='blue-7')
+    ahead = next((n for n, s in enumerate(tour.stops) if n > here and s.arrived_at is None), None)
     for n, stop in enumerate(tour.stops):
-        stop_card(tour, stop, objections, here=n == tour.current, refresh=refresh)
+        stop_card(tour, stop, objections, here=n == tour.current, next_stop=n == ahead, refresh=refresh)
     ui.button(t('结束带看'), icon='flag', on_click=lambda: end_dialog(me, tour.tour_id)).props(
         'unelevated color=teal-8'
     ).classes('w-full ac-big-btn').mark('tour-end')
 
 
 def stop_card(
-    tour: tours.TourView, stop: tours.StopView, objections: list[str], *, here: bool, refresh: Callable[[], object]
+    tour: tours.TourView,
+    stop: tours.StopView,
+    objections: list[str],
+    *,
+    here: bool,
+    next_stop: bool,
+    refresh: Callable[[], object],
 ) -> None:
-    """A stop: done (time spent), the current one (talking points, notes) or ahead (tap to arrive)."""
+    """A stop: done (time spent), the current one (talking points, notes), the next one (tap to arrive) or later."""
     ring = ' border-l-4 border-blue-600' if here else ''
     with ui.card().classes('w-full gap-1' + ring).mark(f'stop-{stop.stop_id}'):
         with ui.row().classes('w-full items-center justify-between no-wrap'):
@@ -89,7 +105,7 @@ def stop_card(
             for point in stop.talking_points:
                 ui.label('· ' + point).classes('text-sm')
             notes_form(tour, stop, objections)
-        elif stop.arrived_at is None:
+        elif stop.arrived_at is None and next_stop:
             ui.button(t('到达'), on_click=lambda: arrive(tour.tour_id, stop.stop_id, refresh)).props(
                 'outline color=blue-8'
             ).classes('w-full ac-big-btn').mark(f'arrive-{stop.stop_id}')
@@ -98,8 +114,10 @@ def stop_card(
 def notes_form(tour: tours.TourView, stop: tours.StopView, objections: list[str]) -> None:
     """Quick notes, units liked and objections heard at this stop."""
     heard = list(stop.objections)
-    liked = ui.input(t('喜欢的房号'), value=stop.liked_units).props('outlined dense maxlength=100').mark('liked')
-    notes = ui.input(t('快速记录'), value=stop.notes).props('outlined dense maxlength=500').mark('stop-notes')
+    draft = f'tour-{tour.tour_id}-{stop.stop_id}'
+    with draft_form(draft):
+        liked = ui.input(t('喜欢的房号'), value=stop.liked_units).props('outlined dense maxlength=100').mark('liked')
+        notes = ui.input(t('快速记录'), value=stop.notes).props('outlined dense maxlength=500').mark('stop-notes')
     ui.label(t('抗性')).classes('ac-muted text-sm')
     chips(objections, heard, multiple=True, mark='stop-objections')
 
@@ -108,6 +126,7 @@ def notes_form(tour: tours.TourView, stop: tours.StopView, objections: list[str]
         if await act(
             lambda s, a: tours.note(s, actor=a, tour_id=tour.tour_id, notes=said, liked_units=units, objections=heard)
         ):
+            clear_draft(draft)
             ui.notify(t('已记录'), type='positive')
 
     ui.button(t('记下'), icon='edit_note', on_click=save).props('outline color=teal-8').classes(

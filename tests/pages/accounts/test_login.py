@@ -101,3 +101,10 @@ async def test_english_can_be_switched_on(user: User) -> None:
     await user.should_see('Log in')
     user.find(kind=ui.button, content='中文').click()
     await user.should_see('员工登录')
+
+
+async def test_a_salesperson_lands_on_the_rotation(user: User) -> None:
+    seed(Role.SALESPERSON)
+    await log_in(user, 'wangjing')
+    await user.should_see('接待轮序', retries=30)  # not 首页: its grid only repeats the bar for them
+    await user.should_see(marker='desk')

@@ -97,6 +97,9 @@ async def test_deactivating_shows_on_every_managers_phone_and_ends_the_session(
         await phone.should_see('王静，您好', retries=30)
         await phone.open('/staff')
     user.find(marker=f'toggle-{people["sales"].id}').click()
+    await user.should_see('停用 李娜？')  # asked first: one tap never locks someone out
+    await second.should_not_see('已停用')
+    user.find(marker='confirm-deactivate').click()
     await second.should_see('已停用', retries=30)
     await salesperson.open('/')
     await salesperson.should_see('员工登录')
@@ -137,3 +140,15 @@ async def test_a_10000_character_name_is_refused_clearly(user: User) -> None:
     user.find('手机号').type('13700000001')
     user.find(kind=ui.button, content='保存').click()
     await user.should_see('不能超过 40 个字', retries=20)
+
+
+async def test_resetting_a_password_is_asked_first(user: User) -> None:
+    people = seed()
+    await log_in(user, 'wangjing')
+    await user.should_see('王静，您好', retries=30)
+    await user.open('/staff')
+    user.find(marker=f'reset-{people["sales"].id}').click()
+    await user.should_see('重置 李娜 的密码？')
+    await user.should_not_see('我已记下')  # nothing changed yet
+    user.find(marker='confirm-reset').click()
+    await user.should_see('我已记下', retries=30)

@@ -341,3 +341,15 @@ async def test_the_page_is_not_redrawn_under_a_finger_by_the_clock_or_another_co
     user.find(marker='step-save-acknowledge').click()
     await user.should_see(marker='step-handle', retries=30)  # its own complaint moved: now it is redrawn
     assert countdown.is_deleted
+
+
+async def test_the_alert_is_one_bar_with_a_count_and_hides_on_its_own_complaint(user: User) -> None:
+    people = seed()
+    first, second = file_one(people), file_one(people, phone='13800005678', surname='周')
+    await logged_in(user, 'boss', '王静，您好')
+    await user.should_see(marker=f'complaint-alert-{first.id}', retries=30)
+    assert user.find(marker='complaint-count').elements.pop().text == '2'  # type: ignore[attr-defined]
+    await user.open(f'/complaints/{first.id}')
+    await user.should_see('投诉详情', retries=30)
+    await user.should_see(marker=f'complaint-alert-{second.id}', retries=30)
+    await user.should_not_see(marker=f'complaint-alert-{first.id}')  # the page itself shows it

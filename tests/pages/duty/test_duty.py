@@ -9,7 +9,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 import db
-from models import Checklist, ChecklistStatus, Photo, Rectification
+from models import Checklist, ChecklistItem, ChecklistStatus, Photo, Rectification
 from services.core import events as duty_events
 from services.duty import checklists
 from services.duty.checklists import ChecklistView
@@ -195,3 +195,14 @@ async def test_a_colleague_not_on_duty_sees_the_checklist_without_buttons(user: 
     await open_checklist(user, 'colleague', '张伟，您好', view)
     await user.should_see('未检查')
     await user.should_not_see(marker=f'ok-{view.items[0].item.id}')
+
+
+async def test_a_photo_on_a_photo_item_checks_it_and_the_missing_message_names_the_item(user: User) -> None:
+    _, view = seed()
+    needing = [e.item for e in view.items if e.item.photo_required]
+    await open_checklist(user, 'officer', '李娜，您好', view)
+    await user.should_see(f'还缺 {len(needing)} 项必拍照片：{needing[0].position + 1}. {needing[0].title}')
+    await upload(user, needing[0].id or 0, jpeg(1))
+    await user.should_see('已查 1/', retries=50)  # the photo was the proof: no 正常 tap needed
+    with db.session() as s:
+        assert s.get(ChecklistItem, needing[0].id).result == 'ok'  # type: ignore[union-attr]

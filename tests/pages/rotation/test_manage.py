@@ -1,17 +1,20 @@
 """The manager's overrides through the page: skip with a reason, reorder, undo, assign, the ledger."""
 
+import asyncio
 import re
+import threading
 from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from nicegui import ui
+from nicegui import ElementFilter, ui
 from nicegui.testing import User
 
 import db
 from models import StaffState, TurnEntry, TurnKind, utcnow
 from pages.rotation import manage
 from services.core import i18n
+from services.rotation import overrides as rotation_manage
 from services.rotation import reception
 from tests.helpers.login import log_in
 from tests.helpers.rotation import arrive, visit
@@ -82,3 +85,34 @@ def test_no_ledger_line_shows_a_code(language: str) -> None:
                 assert not (words & codes if language == 'zh-CN' else {w for w in words if '_' in w}), text
     finally:
         i18n.configure(default='zh-CN', resolver=lambda: None)
+
+
+async def test_a_burst_of_rotation_changes_makes_few_manager_redraws_read_off_the_loop(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = await as_manager(user)
+    ledgers: list[bool] = []  # each ledger read: on the event loop's thread?
+    real = rotation_manage.turn_ledger
+
+    def counted(session: object, **kw: object) -> object:
+        ledgers.append(threading.current_thread() is threading.main_thread())
+        return real(session, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rotation_manage, 'turn_ledger', counted)
+    for n in range(20):  # an opening-day burst: twenty visitors faster than a phone redraws
+        last = arrive(people['site'], phone=f'1391234{n:04d}')
+    await user.should_see(marker=f'waiting-{last.visit_id}', retries=50)  # the last state shows
+    await user.should_see('今日轮次记录（2 条）')
+    await asyncio.sleep(2 * manage.live_board.COALESCE_S)
+    assert 1 <= len(ledgers) <= 4, f'{len(ledgers)} redraws for 20 changes'
+    assert not any(ledgers), 'the ledger was read on the event loop'
+
+
+async def test_the_overrides_are_on_the_board_rows_themselves(user: User) -> None:
+    people = await as_manager(user)
+    for key in ('a', 'b'):
+        staff_id = people[key].id
+        with user:  # move up and 移到末位 on the person's row of the board, not in a second list below it
+            assert list(ElementFilter(marker=f'up-{staff_id}').within(marker=f'board-row-{staff_id}'))
+            assert list(ElementFilter(marker=f'back-{staff_id}').within(marker=f'board-row-{staff_id}'))
+    assert len(user.find(content='李娜').elements) == 1  # the name shows once

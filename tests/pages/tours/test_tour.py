@@ -99,3 +99,23 @@ async def test_a_colleague_sees_a_masked_phone(user: User) -> None:
     await user.open(f'/customers/{customer_id}')
     await user.should_see('139****5678', retries=30)
     await user.should_not_see('13912345678')
+
+
+async def test_tour_progress_names_the_stop_and_only_the_next_one_can_be_arrived_at(user: User) -> None:
+    receiving()
+    await log_in(user, 'lina')
+    await user.should_see('李娜，您好', retries=30)
+    await user.open('/rotation')
+    user.find(marker='tour').click()
+    await user.should_see('出发前检查', retries=30)
+    user.find(marker='check-车辆').click()
+    user.find(marker='tour-start').click()
+    await user.should_see('王先生 · 带看中', retries=30)
+    with db.session() as s:
+        stops = s.exec(select(TourStop).order_by(TourStop.position)).all()  # type: ignore[arg-type]
+    await user.should_see(f'第 1/{len(stops)} 站')
+    await user.should_see(marker=f'arrive-{stops[1].id}')
+    for later in stops[2:]:
+        await user.should_not_see(marker=f'arrive-{later.id}')  # every later stop waits for its turn
+    user.find(marker=f'arrive-{stops[1].id}').click()
+    await user.should_see(f'第 2/{len(stops)} 站', retries=30)
