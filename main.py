@@ -16,7 +16,7 @@ from components import alert, complaint_alert, fast_lane, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS, bench_hooks
-from services import i18n, setup
+from services import i18n, notify, setup
 
 ASSETS = Path(__file__).parent / 'assets'
 
@@ -54,6 +54,8 @@ def compose(settings: Settings) -> None:
     alert.install_dispatcher()
     live_board.install()
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
+    app.on_startup(notify.start_sender)  # the outbox's sender: alerts reach locked phones through the site's channels
+    app.on_shutdown(notify.stop_sender)
     mount_pwa_routes(ASSETS)
     add_pwa_head()
     ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)

@@ -20,6 +20,15 @@ from .duty import (
     TemplateItem,
 )
 from .followup import FollowUp, PhoneCall
+from .notify import (
+    ChannelKind,
+    DeliveryStatus,
+    NotifyAlert,
+    NotifyChannel,
+    NotifyDelivery,
+    NotifySend,
+    PushSubscription,
+)
 from .photo import Photo
 from .record import ContactKind, ContactLog, ReceptionRecord
 from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
@@ -31,6 +40,7 @@ from .visit import Visit, VisitStatus
 __all__ = [
     'Anchor',
     'AuditLog',
+    'ChannelKind',
     'Checklist',
     'ChecklistItem',
     'ChecklistKind',
@@ -42,14 +52,20 @@ __all__ = [
     'ContactKind',
     'ContactLog',
     'Customer',
+    'DeliveryStatus',
     'DisciplineRecord',
     'DisplayToken',
     'DutyAssignment',
     'FollowUp',
     'ItemResult',
     'LoginThrottle',
+    'NotifyAlert',
+    'NotifyChannel',
+    'NotifyDelivery',
+    'NotifySend',
     'PhoneCall',
     'Photo',
+    'PushSubscription',
     'RateCounter',
     'ReceptionRecord',
     'Rectification',

@@ -28,6 +28,7 @@ from models import (
 from . import (
     authz,
     followups,  # noqa: F401 - registers the rotation's 'overdue follow-ups' hold-out check
+    notify,
     ownership,
     roster,
     rotation,
@@ -230,6 +231,7 @@ def _alerts(session: Session, visit: Visit, customer: Customer) -> list[VisitorA
 
 def _commit(session: Session, day: Roster, now: datetime, alerts: list[VisitorAlert]) -> None:
     roster.save(session, day, now)
+    notify.enqueue_visitor_alerts(session, alerts, now=now)  # the outbox row commits with the assignment
     session.commit()
     emit_rotation(day.site.id or 0, alerts)
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from models import Customer, Site, Staff, Visit, VisitStatus, utcnow
 
-from . import calls, ratelimit, reception, roster, sites
+from . import calls, notify, ratelimit, reception, roster, sites
 from .errors import DomainError, NotFound, ValidationError
 from .events import VisitorAlert, emit_rotation
 from .validation import clean_text, normalise_phone
@@ -103,6 +103,7 @@ def sign_in_group(
         outcomes.append((visit, customer is None))
     if day is not None:
         roster.save(session, day, now or utcnow())
+        notify.enqueue_visitor_alerts(session, alerts, now=now)  # the outbox row commits with the assignment
     session.commit()  # only now may any visitor be told: a crash before this loses what nobody was promised
     if day is not None:
         emit_rotation(site_id, alerts)

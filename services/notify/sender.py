@@ -1,0 +1,352 @@
+"""The background sender: claims due deliveries, merges a robot's into few messages within its rate, sends, and
+writes each receipt; retries with back-off. One process sends (PostgreSQL: an advisory lock); what was committed
+before a crash is sent after the restart."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import Connection, func, text, update
+from sqlmodel import Session, col, select
+
+import db
+from models import (
+    ChannelKind,
+    DeliveryStatus,
+    NotifyAlert,
+    NotifyChannel,
+    NotifyDelivery,
+    NotifySend,
+    PushSubscription,
+    Staff,
+    utcnow,
+)
+
+from . import channels
+from .channels import ROBOTS, TEXT_LIMIT, Message, Outcome
+
+ROBOT_RATE = 20  # messages a minute per robot (WeCom and DingTalk both)
+RATE_WINDOW = timedelta(seconds=61)  # a second more than the robot's minute: our clock and theirs differ a little
+MAX_ATTEMPTS = 8
+MAX_BACKOFF_S = 120.0
+MAX_CLAIM = 500
+PERSONAL_CONCURRENCY = 32
+LEASE_KEY = 0x616E6368  # 'anch': the advisory lock of the one sending process
+
+
+@dataclass
+class Job:
+    """What one channel sends now: messages, each with its deliveries and the request row that counts it."""
+
+    channel_id: int
+    kind: str
+    config: dict[str, Any]
+    messages: list[tuple[Message, list[int], int]] = field(default_factory=list)
+
+
+def backoff(attempts: int) -> float:
+    """1, 2, 4 … seconds (capped), with a little jitter so retries of many alerts do not march in step."""
+    return float(min(MAX_BACKOFF_S, 2 ** max(0, attempts - 1))) * random.uniform(0.9, 1.1)  # noqa: S311 - jitter, not a secret
+
+
+class Sender:
+    """Run with `await sender.run()` (forever) or step with `await sender.run_once()` in tests."""
+
+    def __init__(self, *, timeout_s: float = 5.0, poll_s: float = 1.0, clock: Callable[[], datetime] = utcnow) -> None:
+        self.timeout_s, self.poll_s, self.clock = timeout_s, poll_s, clock
+        self.tokens = channels.Tokens()
+        self._busy: dict[int, asyncio.Task[None]] = {}
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lease: Connection | None = None
+        self._recovered = False
+        self._client: httpx.AsyncClient | None = None
+
+    def wake(self) -> None:
+        """Look for due deliveries now (safe from any thread: called after a commit that enqueued)."""
+        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self) -> None:
+        self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
+        try:
+            while True:
+                delay = await self.run_once()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                self._wake.clear()
+        finally:
+            await self.close()
+
+    async def run_once(self) -> float:
+        """Claim and start sending what is due; returns how long to sleep before the next look."""
+        if not await _io(self._hold_lease):
+            return 5.0  # another process sends; look again in a while in case it stopped
+        if not self._recovered:
+            await _io(recover)
+            self._recovered = True
+        jobs, next_due = await _io(self._claim)
+        for job in jobs or []:
+            self._busy[job.channel_id] = asyncio.get_running_loop().create_task(self._send(job))
+        return max(0.02, min(self.poll_s, next_due if next_due is not None else self.poll_s))
+
+    async def drain(self, *, timeout_s: float = 30.0) -> None:
+        """Tests: send until nothing is due now and nothing is in flight."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while asyncio.get_running_loop().time() < deadline:
+            delay = await self.run_once()
+            if self._busy:
+                await asyncio.wait(list(self._busy.values()))
+                continue
+            if delay >= self.poll_s:
+                return
+            await asyncio.sleep(delay)
+
+    async def close(self) -> None:
+        for task in list(self._busy.values()):
+            task.cancel()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        if self._lease is not None:
+            with contextlib.suppress(Exception):
+                self._lease.close()
+            self._lease = None
+
+    def _hold_lease(self) -> bool:
+        engine = db.get_engine()
+        if engine.dialect.name != 'postgresql':
+            return True  # a SQLite file belongs to one app process
+        if self._lease is not None:
+            try:
+                self._lease.exec_driver_sql('SELECT 1')
+                self._lease.commit()
+                return True
+            except Exception:
+                self._lease, self._recovered = None, False
+        connection = engine.connect()
+        held = connection.execute(text('SELECT pg_try_advisory_lock(:k)'), {'k': LEASE_KEY}).scalar()
+        connection.commit()
+        if held:
+            self._lease = connection
+            return True
+        connection.close()
+        return False
+
+    def _claim(self) -> tuple[list[Job], float | None]:
+        now = self.clock()
+        with db.session(write_lock=True) as s:
+            query = select(NotifyDelivery).where(
+                NotifyDelivery.status == DeliveryStatus.PENDING, NotifyDelivery.next_at <= now
+            )
+            if self._busy:
+                query = query.where(col(NotifyDelivery.channel_id).not_in(list(self._busy)))
+            due = list(
+                s.exec(query.order_by(col(NotifyDelivery.next_at)).limit(MAX_CLAIM).with_for_update(skip_locked=True))
+            )
+            jobs, blocked = _jobs(s, due, now)
+            s.commit()
+            return jobs, _next_due(s, now, blocked, list(self._busy))
+
+    async def _send(self, job: Job) -> None:
+        try:
+            client = self._http()
+            if job.kind in ROBOTS:  # one after another: the robot's order and rate are kept
+                results = [(m, ids, sid, await self._one(client, job, m)) for m, ids, sid in job.messages]
+            else:
+                gate = asyncio.Semaphore(PERSONAL_CONCURRENCY)
+
+                async def one(m: Message) -> Outcome:
+                    async with gate:
+                        return await self._one(client, job, m)
+
+                outcomes = await asyncio.gather(*(one(m) for m, _, _ in job.messages))
+                results = [(m, ids, sid, o) for (m, ids, sid), o in zip(job.messages, outcomes, strict=True)]
+            await _io(record, [(ids, sid, o) for _, ids, sid, o in results], self.clock())
+        finally:
+            self._busy.pop(job.channel_id, None)
+            self.wake()
+
+    async def _one(self, client: httpx.AsyncClient, job: Job, message: Message) -> Outcome:
+        try:
+            return await channels.send(client, job.kind, job.config, message, self.tokens)
+        except Exception as e:  # a channel's odd answer must not stop the sender
+            return Outcome(False, f'{type(e).__name__}: {str(e)[:80]}')
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=self.timeout_s)
+        return self._client
+
+
+def recover() -> None:
+    """At the sender's start: what a dead sender had claimed is due again (it may have reached the channel;
+    WeCom app messages are de-duplicated by WeCom, Web Push by its topic, robots only by luck)."""
+    with db.session(write_lock=True) as s:
+        s.exec(
+            update(NotifyDelivery)
+            .where(col(NotifyDelivery.status) == DeliveryStatus.SENDING)
+            .values(status=DeliveryStatus.PENDING)
+        )
+        s.commit()
+
+
+def _jobs(s: Session, due: list[NotifyDelivery], now: datetime) -> tuple[list[Job], list[int]]:
+    """Group the due deliveries by channel and make the messages; a robot out of budget waits (blocked)."""
+    if not due:
+        return [], []
+    by_channel: dict[int, list[NotifyDelivery]] = {}
+    for d in due:
+        by_channel.setdefault(d.channel_id, []).append(d)
+    chans = {c.id: c for c in s.exec(select(NotifyChannel).where(col(NotifyChannel.id).in_(by_channel)))}
+    alerts = {a.id: a for a in s.exec(select(NotifyAlert).where(col(NotifyAlert.id).in_({d.alert_id for d in due})))}
+    people = {p.id: p for p in s.exec(select(Staff).where(col(Staff.id).in_({d.staff_id for d in due})))}
+    jobs, blocked = [], []
+    for channel_id, group in by_channel.items():
+        channel = chans[channel_id]
+        if not channel.enabled:
+            _give_up(group, now, '渠道已关闭')
+            continue
+        if channel.kind in ROBOTS:
+            budget = ROBOT_RATE - _sent_recently(s, channel_id, now)
+            if budget <= 0:
+                blocked.append(channel_id)
+                continue
+            packed = pack(group, alerts, people, budget)
+        else:
+            packed = _personal(s, channel, group, alerts, people, now)
+        job = Job(channel_id, channel.kind, dict(channel.config))
+        for message, deliveries in packed:
+            request = NotifySend(channel_id=channel_id, at=now, deliveries=len(deliveries), error='sending')
+            s.add(request)
+            s.flush()
+            for d in deliveries:
+                d.status, d.attempts = DeliveryStatus.SENDING, d.attempts + 1
+            job.messages.append((message, [d.id or 0 for d in deliveries], request.id or 0))
+        if job.messages:
+            jobs.append(job)
+    return jobs, blocked
+
+
+def pack(
+    group: list[NotifyDelivery], alerts: dict[int | None, NotifyAlert], people: dict[int | None, Staff], budget: int
+) -> list[tuple[Message, list[NotifyDelivery]]]:
+    """A robot's due alerts merged into at most `budget` messages of ≤ 2,048 bytes, each @-mentioning its people;
+    what does not fit stays due."""
+    messages: list[tuple[Message, list[NotifyDelivery]]] = []
+    lines: list[str] = []
+    batch: list[NotifyDelivery] = []
+    for d in group:
+        person = people.get(d.staff_id)
+        line = f'{person.name if person else ""}，{alerts[d.alert_id].text}'
+        if batch and len('\n'.join([*lines, line]).encode()) > TEXT_LIMIT:
+            messages.append(_robot_message(lines, batch, people))
+            lines, batch = [], []
+            if len(messages) >= budget:
+                return messages
+        lines.append(line)
+        batch.append(d)
+    if batch:
+        messages.append(_robot_message(lines, batch, people))
+    return messages
+
+
+def _robot_message(
+    lines: list[str], batch: list[NotifyDelivery], people: dict[int | None, Staff]
+) -> tuple[Message, list[NotifyDelivery]]:
+    mobiles = tuple(dict.fromkeys(p.phone for d in batch if (p := people.get(d.staff_id)) and p.phone))
+    key = ','.join(str(d.id) for d in batch)
+    return Message(text='\n'.join(lines), mobiles=mobiles, key=key), batch
+
+
+def _personal(
+    s: Session,
+    channel: NotifyChannel,
+    group: list[NotifyDelivery],
+    alerts: dict[int | None, NotifyAlert],
+    people: dict[int | None, Staff],
+    now: datetime,
+) -> list[tuple[Message, list[NotifyDelivery]]]:
+    subs: dict[int | None, PushSubscription] = {}
+    if channel.kind == ChannelKind.WEB_PUSH:
+        ids = [int(d.target) for d in group if d.target.isdigit()]
+        subs = {p.id: p for p in s.exec(select(PushSubscription).where(col(PushSubscription.id).in_(ids)))}
+    packed = []
+    for d in group:
+        alert, person = alerts[d.alert_id], people.get(d.staff_id)
+        target: dict[str, Any] = {}
+        if channel.kind == ChannelKind.WEB_PUSH:
+            sub = subs.get(int(d.target) if d.target.isdigit() else None)
+            if sub is None or not sub.active:
+                _give_up([d], now, '浏览器已取消订阅')
+                continue
+            target = {'endpoint': sub.endpoint, 'keys': {'p256dh': sub.p256dh, 'auth': sub.auth}}
+        mobiles = (person.phone,) if person and person.phone else ()
+        packed.append((Message(text=alert.text, mobiles=mobiles, url=alert.url, key=str(d.id), target=target), [d]))
+    return packed
+
+
+def record(results: list[tuple[list[int], int, Outcome]], now: datetime) -> None:
+    """Write what each request came to: receipts sent, retries due later, or given up."""
+    with db.session(write_lock=True) as s:
+        for delivery_ids, send_id, outcome in results:
+            request = s.get(NotifySend, send_id)
+            if request is not None:
+                request.ok, request.error = outcome.ok, outcome.error[:200]
+            for d in s.exec(select(NotifyDelivery).where(col(NotifyDelivery.id).in_(delivery_ids))):
+                _settle(s, d, outcome, now)
+        s.commit()
+
+
+def _settle(s: Session, d: NotifyDelivery, outcome: Outcome, now: datetime) -> None:
+    if outcome.ok:
+        d.status, d.sent_at, d.last_error = DeliveryStatus.SENT, now, ''
+        return
+    d.last_error = outcome.error[:200]
+    if outcome.gone and d.target.isdigit() and (sub := s.get(PushSubscription, int(d.target))) is not None:
+        sub.active = False
+    if not outcome.retry or d.attempts >= MAX_ATTEMPTS:
+        d.status = DeliveryStatus.FAILED
+        return
+    d.status, d.next_at = DeliveryStatus.PENDING, now + timedelta(seconds=max(outcome.wait_s, backoff(d.attempts)))
+
+
+def _give_up(group: list[NotifyDelivery], now: datetime, why: str) -> None:
+    for d in group:
+        d.status, d.last_error = DeliveryStatus.FAILED, why
+
+
+def _sent_recently(s: Session, channel_id: int, now: datetime) -> int:
+    query = select(func.count()).where(NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW)
+    return int(s.exec(query).one())
+
+
+def _next_due(s: Session, now: datetime, blocked: list[int], busy: list[int]) -> float | None:
+    """Seconds until the next delivery is due (a blocked robot: until its oldest request leaves the window)."""
+    query = select(func.min(NotifyDelivery.next_at)).where(NotifyDelivery.status == DeliveryStatus.PENDING)
+    if blocked or busy:
+        query = query.where(col(NotifyDelivery.channel_id).not_in(blocked + busy))
+    times = [t for t in [s.exec(query).one()] if t is not None]
+    for channel_id in blocked:
+        oldest = s.exec(
+            select(func.min(NotifySend.at)).where(
+                NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW
+            )
+        ).one()
+        if oldest is not None:
+            times.append(oldest + RATE_WINDOW)
+    if not times:
+        return None
+    return max(0.0, (min(times) - now).total_seconds())
+
+
+async def _io(fn: Callable[..., Any], *args: Any) -> Any:
+    """Database work off the event loop."""
+    return await asyncio.to_thread(fn, *args)
