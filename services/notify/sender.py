@@ -97,15 +97,16 @@ class Sender:
             self._busy[job.channel_id] = asyncio.get_running_loop().create_task(self._send(job))
         return max(0.02, min(self.poll_s, next_due if next_due is not None else self.poll_s))
 
-    async def drain(self, *, timeout_s: float = 30.0) -> None:
-        """Tests: send until nothing is due now and nothing is in flight."""
-        deadline = asyncio.get_running_loop().time() + timeout_s
-        while asyncio.get_running_loop().time() < deadline:
+    async def drain(self, *, timeout_s: float = 30.0, settle_s: float = 0.1) -> None:
+        """Tests: send until nothing is in flight and nothing is due within `settle_s` (retries wait)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while loop.time() < deadline:
             delay = await self.run_once()
             if self._busy:
                 await asyncio.wait(list(self._busy.values()))
                 continue
-            if delay >= self.poll_s:
+            if delay > settle_s:
                 return
             await asyncio.sleep(delay)
 

@@ -105,3 +105,15 @@ def test_no_channel_still_logs_the_alert_without_deliveries(session: Session) ->
 def test_backoff_grows_and_is_capped() -> None:
     assert sender_module.backoff(1) < sender_module.backoff(3) < sender_module.backoff(5)
     assert sender_module.backoff(50) <= sender_module.MAX_BACKOFF_S * 1.1
+
+
+async def test_one_process_sends_at_a_time(session: Session) -> None:
+    first, second = notify.Sender(), notify.Sender()
+    assert first._hold_lease()
+    if db.get_engine().dialect.name == 'postgresql':  # an advisory lock: the second waits until the first stops
+        assert not second._hold_lease()
+        await first.close()
+        assert second._hold_lease()
+        await second.close()
+    else:  # a SQLite file is one app process's
+        assert second._hold_lease()
