@@ -117,7 +117,9 @@ class Sender:
             await self._client.aclose()
             self._client = None
         if self._lease is not None:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception):  # the pool keeps the connection: a session lock would stay with it
+                self._lease.execute(text('SELECT pg_advisory_unlock(:k)'), {'k': LEASE_KEY})
+                self._lease.commit()
                 self._lease.close()
             self._lease = None
 

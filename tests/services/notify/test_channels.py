@@ -130,7 +130,7 @@ async def test_wecom_app_skips_a_person_without_a_mobile(session: Session, stub:
 
 
 async def test_web_push_is_really_encrypted_and_vapid_signed(session: Session, stub: Stub) -> None:
-    site, manager = robot_site(session, stub, ChannelKind.WEB_PUSH)
+    site, _ = robot_site(session, stub, ChannelKind.WEB_PUSH)
     lina = make_staff(session, site=site, name='李娜')
     sub = stub.new_subscription()
     notify.subscribe(
