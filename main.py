@@ -35,9 +35,10 @@ def prepare(settings: Settings) -> None:
         )
 
 
-def load_demo() -> None:
+def load_demo(settings: Settings) -> None:
     with db.session() as s:
         site = setup.load_demo(s)
+        notify.install_demo_receiver(s, site, f'http://127.0.0.1:{settings.port}')  # deliveries seen without WeCom
     print(
         f'\nDemo site "{site.name}" is ready. Password for every demo account: {setup.DEMO_PASSWORD}\n'
         f'  admin: {setup.DEMO_ADMIN[1]}   manager: {setup.DEMO_MANAGER[2]} ({setup.DEMO_MANAGER[1]})\n'
@@ -97,7 +98,7 @@ def main(argv: list[str]) -> None:
     settings = load_settings()
     prepare(settings)
     if args.command == 'demo':
-        load_demo()
+        load_demo(settings)
     if args.no_serve:
         return
     compose(settings)

@@ -17,6 +17,7 @@ from . import (
     followups,
     home,
     login,
+    notify,
     rotation,
     rotation_manage,
     routes,
@@ -52,4 +53,5 @@ ROUTERS = [
     complaints.router,
     complaint_new.router,  # /complaints/new before /complaints/{id}
     complaint.router,
+    *notify.ROUTERS,
 ]

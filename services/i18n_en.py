@@ -723,4 +723,89 @@ EN: dict[str, str] = {
     '非常不满意': 'Very dissatisfied',
     '非常满意': 'Very satisfied',
     '（选填）': ' (optional)',
+    # --- issue 17 ---
+    '@ 提到：{who}': 'Mentioned: {who}',
+    'Webhook 地址': 'Webhook address',
+    '{channel} … 发送中{tries}': '{channel} … sending{tries}',
+    '仅本页提醒（未设置渠道）': 'In-app alert only (no channel set up)',
+    '企业 ID（CorpID）': 'Corp ID',
+    '企业微信应用消息': 'WeCom app message',
+    '企业微信群机器人': 'WeCom group robot',
+    '企业微信自建应用：每人单独收到提醒（按员工手机号找到本人；服务器 IP 须加入应用的可信 IP）': (
+        "A WeCom self-built app: each person gets their own alert (found by their mobile number; the server's IP "
+        "must be on the app's trusted IP list)"
+    ),
+    '其他渠道': 'Other channel',
+    '再次提醒：{alert}': 'Reminder: {alert}',
+    '发送测试': 'Send a test',
+    '在企业微信群里添加群机器人，复制它的 Webhook 地址：提醒会 @ 被轮到的置业顾问（每分钟最多 20 条，同时到的提醒合并为一条）': (
+        'Add a group robot in the WeCom group and copy its webhook address: alerts @-mention the consultant whose '
+        'turn it is (at most 20 a minute; alerts due together are merged into one)'
+    ),
+    '在本机开启网页推送': 'Turn on web push on this phone',
+    '失败': 'Failed',
+    '密钥（Secret，留空则不改）': 'Secret (leave blank to keep)',
+    '已安装到主屏幕的手机可收到推送（iPhone 16.4 以上；多数国内安卓手机收不到）：每人在“我的提醒”里开启': (
+        'Phones with the app on the home screen can get pushes (iPhone iOS 16.4+; most Android phones in '
+        'mainland China cannot): each person turns it on under "My alerts"'
+    ),
+    '应用 AgentId': 'App AgentId',
+    '应用 AgentId 是数字': 'The AgentId is a number',
+    '开启失败：这台手机可能连不上推送服务，请使用企业微信或钉钉提醒': (
+        'Could not turn it on: this phone may not reach its push service; use WeCom or DingTalk alerts'
+    ),
+    '我的提醒': 'My alerts',
+    '手机锁屏时，提醒经企业微信 / 钉钉 / 网页推送送达；打开轮序页时另有横幅、铃声和振动。': (
+        'With the phone locked, alerts come through WeCom / DingTalk / web push; with the rotation page open '
+        'there is also a banner, a chime and vibration.'
+    ),
+    '接口地址（留空为企业微信官方）': "API address (blank: WeCom's own)",
+    '推送地址无效': 'Invalid push address',
+    '提醒渠道设置': 'Alert channels',
+    '提醒能送达：': 'Alerts reach: ',
+    '提醒能送达：仅本页提醒（未设置渠道）': 'Alerts reach: in-app only (no channel set up)',
+    '提醒记录': 'Alert log',
+    '本机已开启网页推送': 'Web push is on for this phone',
+    '来访提醒：{customer}到访，请随同接待': 'Visitor: {customer} is here; please join the reception',
+    '来访提醒：{owner}的客户{customer}{party}到访，请您代接': (
+        "Visitor: {owner}'s customer {customer}{party} is here; please receive them on {owner}'s behalf"
+    ),
+    '来访提醒：您的客户{customer}{party}到访，请接待': 'Visitor: your customer {customer}{party} is here; please receive them',
+    '来访提醒：轮到您接待{customer}{party}，请到前台': "Visitor: it's your turn to receive {customer}{party}; please come to the front desk",
+    '查看测试接收群': 'See the test group',
+    '每个人的提醒能否送达': 'Whether alerts reach each person',
+    '每条提醒经过的渠道与送达回执': 'Every alert with its channels and receipts',
+    '没有允许通知：请在手机设置里允许本应用发送通知': 'Notifications not allowed: allow them for this app in the phone settings',
+    '测试接收群': 'Test group',
+    '测试提醒已发出，请到提醒记录查看回执': 'Test sent; see its receipt in the alert log',
+    '测试提醒：{channel}能送达，这是一条来自案场的测试消息': 'Test: {channel} works; this is a test message from Anchang',
+    '浏览器已取消订阅': 'The browser unsubscribed',
+    '渠道已关闭': 'Channel switched off',
+    '渠道设置': 'Channels',
+    '演示项目的群机器人发到这里（代替企业微信群）': "The demo site's group robot posts here (instead of a WeCom group)",
+    '演示：发往本机的测试接收群': 'Demo: posts to the test group on this server',
+    '网页推送': 'Web push',
+    '请从项目列表选择一个项目': 'Choose a site from the list',
+    '请填写以 https:// 开头的地址': 'Enter an address starting with https://',
+    '请填写企业 ID 和应用 Secret': 'Enter the corp ID and the app secret',
+    '请填写机器人的 Webhook 地址': "Enter the robot's webhook address",
+    '请选择渠道': 'Choose a channel',
+    '还没有提醒': 'No alerts yet',
+    '还没有收到消息': 'No messages yet',
+    '这台手机的浏览器不支持网页推送：请使用企业微信或钉钉提醒': "This phone's browser has no web push: use WeCom or DingTalk alerts",
+    '钉钉群机器人': 'DingTalk group robot',
+    '钉钉群机器人（加签）：填写 Webhook 地址和加签密钥': 'DingTalk group robot (signed): enter the webhook address and the signing secret',
+    '（{n}位）': ' (party of {n})',
+    '（已试 {n} 次：{error}）': ' (tried {n} times: {error})',
+    '对方没有及时回应': 'No answer in time',
+    '发送太频繁，稍后重发': 'Sent too often; retrying later',
+    '访问令牌过期': 'Access token expired',
+    '访问令牌无效': 'Access token invalid',
+    '加签密钥不对': 'Wrong signing secret',
+    'Webhook 地址无效': 'Invalid webhook address',
+    '应用 Secret 不对': 'Wrong app secret',
+    '企业微信里找不到这个手机号': 'No WeCom member has this mobile number',
+    '员工没有手机号': 'No mobile number on file',
+    '对方服务出错（{code}）': 'The service failed ({code})',
+    '连不上对方服务': 'Cannot reach the service',
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -40,6 +40,7 @@ FIELDS: dict[str, tuple[str, ...]] = {  # what the manager fills in, per kind
     ChannelKind.WEB_PUSH: (),
 }
 SECRET_FIELDS = frozenset({'secret', 'vapid_private'})
+RECENT = timedelta(days=7)  # a person's reach is judged by their last receipt of the week
 DEMO_RECEIVER = '/_notify/receiver/wecom-robot/send'
 
 
@@ -127,10 +128,18 @@ class Reach:
     channels: dict[str, bool | None]
 
 
-def reach(session: Session, *, actor: Staff, site_id: int) -> list[Reach]:
-    """提醒能送达: each active person of the site and each enabled channel."""
-    chans = [c for c in site_channels(session, actor=actor, site_id=site_id) if c.enabled]
-    people = list(session.exec(select(Staff).where(Staff.site_id == site_id, Staff.active).order_by(col(Staff.name))))
+def reach(session: Session, *, actor: Staff, site_id: int, person_id: int | None = None) -> list[Reach]:
+    """提醒能送达: each active person of the site (or only `person_id`, which anyone may ask of themselves) and each
+    enabled channel."""
+    if person_id is None or person_id != actor.id:
+        authz.require(actor, authz.MANAGERS, site_id=site_id)
+    authz.require(actor, site_id=site_id)
+    query = select(NotifyChannel).where(NotifyChannel.site_id == site_id, NotifyChannel.enabled)
+    chans = list(session.exec(query.order_by(col(NotifyChannel.id))))
+    people_query = select(Staff).where(Staff.site_id == site_id, Staff.active)
+    if person_id is not None:
+        people_query = people_query.where(Staff.id == person_id)
+    people = list(session.exec(people_query.order_by(col(Staff.name))))
     subscribed = set(
         session.exec(
             select(PushSubscription.staff_id).where(
@@ -140,13 +149,14 @@ def reach(session: Session, *, actor: Staff, site_id: int) -> list[Reach]:
     )
     last: dict[tuple[int, int], str] = {}
     if chans:
-        query = (
+        receipts = (
             select(NotifyDelivery.staff_id, NotifyDelivery.channel_id, NotifyDelivery.status)
             .where(col(NotifyDelivery.channel_id).in_([c.id for c in chans]))
+            .where(NotifyDelivery.created_at > utcnow() - RECENT)
             .where(col(NotifyDelivery.status).in_([DeliveryStatus.SENT, DeliveryStatus.FAILED]))
             .order_by(col(NotifyDelivery.id))
         )
-        last = {(s, c): status for s, c, status in session.exec(query)}
+        last = {(s, c): status for s, c, status in session.exec(receipts)}
     return [Reach(p, {c.kind: _can(c, p, subscribed, last.get((p.id or 0, c.id or 0))) for c in chans}) for p in people]
 
 
