@@ -808,4 +808,5 @@ EN: dict[str, str] = {
     '员工没有手机号': 'No mobile number on file',
     '对方服务出错（{code}）': 'The service failed ({code})',
     '连不上对方服务': 'Cannot reach the service',
+    '未验证': 'not yet tried',
 }

@@ -35,7 +35,7 @@ def reach_line(channels: dict[str, bool | None]) -> str:
     """提醒能送达：企业微信群机器人 ✓ / 网页推送 ✗"""
     if not channels:
         return t('提醒能送达：仅本页提醒（未设置渠道）')
-    marks = {True: '✓', False: '✗', None: '?'}
+    marks = {True: '✓', False: '✗', None: t('未验证')}
     return t('提醒能送达：') + ' / '.join(f'{notify.kind_name(k)} {marks[v]}' for k, v in channels.items())
 
 

@@ -63,7 +63,7 @@ async def test_a_manager_sets_up_a_robot_and_sends_a_test(user: User) -> None:
     with db.session() as s:
         (alert,) = s.exec(select(NotifyAlert)).all()
         assert alert.kind == 'test' and alert.staff_id == people['manager'].id
-    await user.should_see('李娜：提醒能送达：企业微信群机器人 ?')
+    await user.should_see('李娜：提醒能送达：企业微信群机器人 未验证')
 
 
 async def test_a_salesperson_may_not_open_the_log_but_sees_their_own_reach(user: User) -> None:
