@@ -16,6 +16,7 @@ from components import alert, complaint_alert, fast_lane, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS, bench_hooks
+from pages.notify import bench_hook as notify_bench
 from services import i18n, notify, setup
 
 ASSETS = Path(__file__).parent / 'assets'
@@ -63,7 +64,7 @@ def compose(settings: Settings) -> None:
     app.add_middleware(session.AuthMiddleware)
     fast_lane.install(app)
     lifespan = app.router.lifespan_context
-    for router in ROUTERS + ([bench_hooks.router] if bench_hooks.enabled() else []):
+    for router in ROUTERS + ([bench_hooks.router, notify_bench.router] if bench_hooks.enabled() else []):
         app.include_router(router)
     # include_router wraps the app's lifespan once per call; our routers have none, and main.py runs again for
     # every page test, which would nest the wrappers until Python's recursion limit.

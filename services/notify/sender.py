@@ -34,6 +34,8 @@ from .channels import ROBOTS, TEXT_LIMIT, Message, Outcome
 
 ROBOT_RATE = 20  # messages a minute per robot (WeCom and DingTalk both)
 RATE_WINDOW = timedelta(seconds=61)  # a second more than the robot's minute: our clock and theirs differ a little
+PACE_FROM = 10  # once half the minute's messages are used, at most one every PACE: a burst must not spend the whole
+PACE = timedelta(seconds=3.05)  # minute's budget and leave the next alerts waiting ~45 s (what is due meanwhile merges)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF_S = 120.0
 MAX_CLAIM = 500
@@ -218,7 +220,7 @@ def _jobs(s: Session, due: list[NotifyDelivery], now: datetime) -> tuple[list[Jo
             _give_up(group, now, '渠道已关闭')
             continue
         if channel.kind in ROBOTS:
-            budget = ROBOT_RATE - _sent_recently(s, channel_id, now)
+            budget = _robot_budget(s, channel_id, now)
             if budget <= 0:
                 blocked.append(channel_id)
                 continue
@@ -326,9 +328,15 @@ def _give_up(group: list[NotifyDelivery], now: datetime, why: str) -> None:
         d.status, d.last_error = DeliveryStatus.FAILED, why
 
 
-def _sent_recently(s: Session, channel_id: int, now: datetime) -> int:
-    query = select(func.count()).where(NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW)
-    return int(s.exec(query).one())
+def _robot_budget(s: Session, channel_id: int, now: datetime) -> int:
+    """How many messages the robot may take now: what is left of its minute, paced once half of it is spent."""
+    query = select(func.count(), func.max(NotifySend.at)).where(
+        NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW
+    )
+    sent, last = s.exec(query).one()
+    if sent >= PACE_FROM and last is not None and now - last < PACE:
+        return 0
+    return ROBOT_RATE - int(sent) if sent < PACE_FROM else min(1, ROBOT_RATE - int(sent))
 
 
 def _next_due(s: Session, now: datetime, blocked: list[int], busy: list[int]) -> float | None:

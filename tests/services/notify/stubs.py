@@ -50,6 +50,7 @@ class Stub:
     server: ThreadingHTTPServer
     timeout_s: float = 3.0
     fail_rate: float = 0.0
+    robot_rate: int = ROBOT_RATE  # a minute, per robot, by this machine's clock; then 45009 / 130101
     faults: list[tuple[str, str]] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
@@ -58,6 +59,8 @@ class Stub:
     tokens: set[str] = field(default_factory=set)
     subscriptions: dict[str, PushKeys] = field(default_factory=dict)
     robot_sends: dict[str, deque[float]] = field(default_factory=dict)
+    robot_requests: list[tuple[str, float]] = field(default_factory=list)  # every request to a robot, any answer
+    faulted: set[str] = field(default_factory=set)  # deliveries that met an injected fault
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -93,14 +96,18 @@ class Stub:
         with self.lock:
             return [r for r in self.received if r.channel == channel]
 
-    def take_fault(self, path: str) -> str | None:
+    def take_fault(self, path: str, deliveries: list[str]) -> str | None:
+        """The scripted fault for this path, else (for a request carrying alerts) a random one at `fail_rate`:
+        mostly HTTP 500, one in five a time-out."""
         with self.lock:
             for i, (prefix, fault) in enumerate(self.faults):
                 if path.startswith(prefix):
                     del self.faults[i]
+                    self.faulted.update(deliveries)
                     return fault
-        if self.fail_rate and random.random() < self.fail_rate:
-            return 'http500'
+            if deliveries and self.fail_rate and random.random() < self.fail_rate:
+                self.faulted.update(deliveries)
+                return 'timeout' if random.random() < 0.2 else 'http500'
         return None
 
     def close(self) -> None:
@@ -131,7 +138,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         if url.path == '/cgi-bin/gettoken':
-            if self._fault(url.path):
+            if self._fault(url.path, []):
                 return
             if query.get('corpsecret') != self.stub.corp_secret:
                 return self._json({'errcode': 40001, 'errmsg': 'invalid credential'})
@@ -145,9 +152,12 @@ class _Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
-        if self._fault(url.path):
-            return
         deliveries = [d for d in self.headers.get(KEY_HEADER, '').split(',') if d]
+        if url.path in ('/cgi-bin/webhook/send', '/robot/send'):
+            with self.stub.lock:
+                self.stub.robot_requests.append((query.get('key') or query.get('access_token', ''), time.time()))
+        if self._fault(url.path, deliveries):
+            return
         if url.path == '/cgi-bin/webhook/send':
             return self._wecom_robot(query, body, deliveries)
         if url.path == '/robot/send':
@@ -217,7 +227,7 @@ class _Handler(BaseHTTPRequestHandler):
             sends = self.stub.robot_sends.setdefault(robot, deque())
             while sends and sends[0] <= now - 60:
                 sends.popleft()
-            if len(sends) >= ROBOT_RATE:
+            if len(sends) >= self.stub.robot_rate:
                 return False
             sends.append(now)
             return True
@@ -229,8 +239,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json({}, status=201)
         self._json({'errcode': 0, 'errmsg': 'ok'})
 
-    def _fault(self, path: str) -> bool:
-        fault = self.stub.take_fault(path)
+    def _fault(self, path: str, deliveries: list[str]) -> bool:
+        fault = self.stub.take_fault(path, deliveries)
         if fault is None:
             return False
         if fault == 'timeout':

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -56,11 +56,14 @@ async def test_wecom_rate_limit_45009_waits_for_the_minute(session: Session, stu
 async def test_a_robot_sends_at_most_twenty_a_minute_and_merges_what_is_due(session: Session, stub: Stub) -> None:
     site, _ = robot_site(session, stub)
     people = [make_staff(session, site=site, name=f'顾问{i}') for i in range(30)]
-    sender = notify.Sender()
-    for person in people[:19]:  # one at a time: each its own message
+    clock = Clock()
+    stub.robot_rate = 1000  # the sender keeps to the minute by our clock, which the test moves on
+    sender = notify.Sender(clock=clock)
+    for person in people[:19]:  # one every 3 s: each its own message
         alert_for(session, person)
         await sender.drain()
-    for person in people[19:]:  # eleven due together, one slot left in the minute: one message for all
+        clock.advance(3.1)
+    for person in people[19:]:  # eleven due together, one message left in the minute: one message for all
         alert_for(session, person)
     await sender.drain()
     sent = stub.of('wecom_robot')
@@ -68,11 +71,41 @@ async def test_a_robot_sends_at_most_twenty_a_minute_and_merges_what_is_due(sess
     merged = sent[-1].body['text']
     assert merged['mentioned_mobile_list'] == [p.phone for p in people[19:]]
     assert all(p.name in merged['content'] for p in people[19:])
+    clock.advance(1.0)
     alert_for(session, people[0])
     await sender.drain()
-    assert len(stub.of('wecom_robot')) == 20 and statuses()[-1] == DeliveryStatus.PENDING  # waits for the window
+    assert len(stub.of('wecom_robot')) == 20 and statuses()[-1] == DeliveryStatus.PENDING  # the minute is full
     with db.session() as s:
         assert len(s.exec(select(NotifySend)).all()) == 20
+    clock.advance(2.2)  # the first message leaves the robot's minute
+    await sender.drain()
+    assert len(stub.of('wecom_robot')) == 21 and statuses()[-1] == DeliveryStatus.SENT
+
+
+async def test_a_burst_does_not_spend_the_whole_minute(session: Session, stub: Stub) -> None:
+    site, _ = robot_site(session, stub)
+    people = [make_staff(session, site=site, name=f'顾问{i}') for i in range(12)]
+    clock = Clock()
+    stub.robot_rate = 1000
+    sender = notify.Sender(clock=clock)
+    for person in people:  # twelve one after another, within the same second
+        alert_for(session, person)
+        await sender.drain()
+    assert len(stub.of('wecom_robot')) == 10  # half the minute at once, then one every 3 s
+    clock.advance(3.1)
+    await sender.drain()
+    assert len(stub.of('wecom_robot')) == 11 and statuses().count(DeliveryStatus.SENT) == 12  # the two merged
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = utcnow() + timedelta(seconds=1)  # what was just enqueued is due
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
 async def test_a_wrong_webhook_key_is_not_retried(session: Session, stub: Stub) -> None:
