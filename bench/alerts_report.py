@@ -31,7 +31,11 @@ def report(
     lost_deliveries = sum(1 for k in committed for d in by_alert.get(k, []) if not accepted[d])
     lost_deliveries += sum(3 - len(by_alert.get(k, [])) for k in committed if len(by_alert.get(k, [])) < 3)
     duplicates = sum(1 for d in deliveries if len(accepted[d]) > 1)
-    robot, robot_clean, direct, direct_clean, everything = [], [], [], [], []
+    robot: list[float] = []
+    robot_clean: list[float] = []
+    direct: list[float] = []
+    direct_clean: list[float] = []
+    everything: list[float] = []
     for d, (key, kind, _) in deliveries.items():
         if key not in committed or not accepted[d]:
             continue
