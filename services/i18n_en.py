@@ -809,4 +809,6 @@ EN: dict[str, str] = {
     '对方服务出错（{code}）': 'The service failed ({code})',
     '连不上对方服务': 'Cannot reach the service',
     '未验证': 'not yet tried',
+    '启用语音': 'Turn on voice',
+    '请 {name} 接待 {customer}': '{name}, please receive {customer}',
 }
