@@ -32,6 +32,7 @@ from bench.signin_clients import PASSWORD, http_session, log_in
 from tests.services.notify import stubs
 
 ADMIN = 'benchadmin'
+GATE = asyncio.Semaphore(16)
 
 
 def main(argv: list[str]) -> None:
@@ -174,18 +175,21 @@ async def offer(
     """Write one alert at `at`; while the app is down, try again until its commit is answered."""
     await asyncio.sleep(max(0.0, at - time.time()))
     body = {'site_id': site, 'staff_id': person, 'key': key}
+    pause = 0.2
     while True:
-        try:
-            async with http.post(
-                f'{app.base_url}/_bench/notify/alert', json=body, headers={'Cookie': cookie},
-                timeout=aiohttp.ClientTimeout(total=10),
-            ) as r:  # fmt: skip
-                if r.status == 200:
-                    committed.setdefault(key, time.time())
-                    return
-        except (aiohttp.ClientError, TimeoutError):
-            pass
-        await asyncio.sleep(0.2)
+        async with GATE:  # as many writers at once as a sign-in burst's phones would be, not the whole backlog
+            try:
+                async with http.post(
+                    f'{app.base_url}/_bench/notify/alert', json=body, headers={'Cookie': cookie},
+                    timeout=aiohttp.ClientTimeout(total=30),
+                ) as r:  # fmt: skip
+                    if r.status == 200:
+                        committed.setdefault(key, time.time())
+                        return
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+        await asyncio.sleep(pause)
+        pause = min(2.0, pause * 1.5)  # the app is down or restarting: do not flood it when it comes back
 
 
 async def kill_once(app: App, at: float, outage: list[tuple[float, float]]) -> None:

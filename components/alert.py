@@ -62,7 +62,8 @@ def install_visitor_alert(me: Staff) -> None:
 
     with db.session() as s:
         pending = reception.pending_alerts(s, actor=me)
-    area = ui.element('div').classes('ac-alerts fixed top-0 left-0 right-0 z-[5000]')
+    # a bottom sheet: 我来接待 falls in the lower third, under the thumb of the hand that holds the phone
+    area = ui.element('div').classes('ac-alerts fixed bottom-0 left-0 right-0 z-[5000] flex flex-col gap-1')
     for alert in pending:
         show(alert)
     phones = _phones.setdefault(me.id or 0, [])
@@ -94,7 +95,7 @@ def _dispatch(alert: VisitorAlert) -> None:
 def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> ui.column:
     with (
         ui.column()
-        .classes('w-full bg-orange-600 text-white p-4 gap-2 shadow-xl')
+        .classes('w-full bg-orange-600 text-white p-4 pb-6 gap-2 shadow-xl rounded-t-2xl')
         .mark(f'alert-{alert.visit_id}') as box
     ):
         ui.label(t('跟随师傅接待') if alert.shadow else t('请接待客户')).classes('text-base opacity-90')

@@ -147,18 +147,20 @@ class Sender:
 
     def _claim(self) -> tuple[list[Job], float | None]:
         now = self.clock()
+        busy = list(self._busy)
+        with db.session() as s:  # a look without the write lock first: most looks find nothing due
+            if not _anything_due(s, now, busy):
+                return [], _next_due(s, now, [], busy)
         with db.session(write_lock=True) as s:
             query = select(NotifyDelivery).where(
                 NotifyDelivery.status == DeliveryStatus.PENDING, NotifyDelivery.next_at <= now
             )
-            if self._busy:
-                query = query.where(col(NotifyDelivery.channel_id).not_in(list(self._busy)))
-            due = list(
-                s.exec(query.order_by(col(NotifyDelivery.next_at)).limit(MAX_CLAIM).with_for_update(skip_locked=True))
-            )
-            jobs, blocked = _jobs(s, due, now)
+            if busy:
+                query = query.where(col(NotifyDelivery.channel_id).not_in(busy))
+            query = query.order_by(col(NotifyDelivery.next_at)).limit(MAX_CLAIM).with_for_update(skip_locked=True)
+            jobs, blocked = _jobs(s, list(s.exec(query)), now)
             s.commit()
-            return jobs, _next_due(s, now, blocked, list(self._busy))
+            return jobs, _next_due(s, now, blocked, busy)
 
     async def _send(self, job: Job) -> None:
         try:
@@ -337,6 +339,15 @@ def _robot_budget(s: Session, channel_id: int, now: datetime) -> int:
     if sent >= PACE_FROM and last is not None and now - last < PACE:
         return 0
     return ROBOT_RATE - int(sent) if sent < PACE_FROM else min(1, ROBOT_RATE - int(sent))
+
+
+def _anything_due(s: Session, now: datetime, busy: list[int]) -> bool:
+    query = select(NotifyDelivery.id).where(
+        NotifyDelivery.status == DeliveryStatus.PENDING, NotifyDelivery.next_at <= now
+    )
+    if busy:
+        query = query.where(col(NotifyDelivery.channel_id).not_in(busy))
+    return s.exec(query.limit(1)).first() is not None
 
 
 def _next_due(s: Session, now: datetime, blocked: list[int], busy: list[int]) -> float | None:

@@ -149,6 +149,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._json({'errcode': 404}, status=404)
 
     def do_POST(self) -> None:
+        try:
+            self._post()
+        except (ValueError, KeyError, TypeError, ConnectionError):  # a half-sent request (its sender was killed)
+            self._json({'errcode': 40035, 'errmsg': 'invalid request'}, status=400)
+
+    def _post(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         query = dict(urllib.parse.parse_qsl(url.query))
         body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
