@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -52,6 +53,7 @@ def main(argv: list[str]) -> None:
         result = asyncio.run(run(data_dir, stub, people, args))
     finally:
         stub.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
     print(json.dumps(result))
 
 

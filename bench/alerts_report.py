@@ -31,6 +31,7 @@ def report(
     lost_deliveries = sum(1 for k in committed for d in by_alert.get(k, []) if not accepted[d])
     lost_deliveries += sum(3 - len(by_alert.get(k, [])) for k in committed if len(by_alert.get(k, [])) < 3)
     duplicates = sum(1 for d in deliveries if len(accepted[d]) > 1)
+    duplicated = sorted({deliveries[d][1] for d in deliveries if len(accepted[d]) > 1})
     robot: list[float] = []
     robot_clean: list[float] = []
     direct: list[float] = []
@@ -52,6 +53,7 @@ def report(
         'lost': len(lost_alerts),
         'lost_deliveries': lost_deliveries,
         'duplicates': duplicates,
+        'duplicated_channels': duplicated,
         'robot_p50_ms': _pct(robot, 50),
         'robot_p95_ms': _pct(robot_clean, 95),
         'robot_p95_all_ms': _pct(robot, 95),

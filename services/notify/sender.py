@@ -64,7 +64,8 @@ class Sender:
     def __init__(self, *, timeout_s: float = 5.0, poll_s: float = 1.0, clock: Callable[[], datetime] = utcnow) -> None:
         self.timeout_s, self.poll_s, self.clock = timeout_s, poll_s, clock
         self.tokens = channels.Tokens()
-        self._busy: dict[int, asyncio.Task[None]] = {}
+        self._busy: set[int] = set()  # robots with a job in flight: one at a time each, so their rate is exact
+        self._tasks: set[asyncio.Task[None]] = set()
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lease: Connection | None = None
@@ -96,7 +97,11 @@ class Sender:
             self._recovered = True
         jobs, next_due = await _io(self._claim)
         for job in jobs or []:
-            self._busy[job.channel_id] = asyncio.get_running_loop().create_task(self._send(job))
+            if job.kind in ROBOTS:
+                self._busy.add(job.channel_id)
+            task = asyncio.get_running_loop().create_task(self._send(job))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return max(0.02, min(self.poll_s, next_due if next_due is not None else self.poll_s))
 
     async def drain(self, *, timeout_s: float = 30.0, settle_s: float = 0.1) -> None:
@@ -105,15 +110,15 @@ class Sender:
         deadline = loop.time() + timeout_s
         while loop.time() < deadline:
             delay = await self.run_once()
-            if self._busy:
-                await asyncio.wait(list(self._busy.values()))
+            if self._tasks:
+                await asyncio.wait(list(self._tasks))
                 continue
             if delay > settle_s:
                 return
             await asyncio.sleep(delay)
 
     async def close(self) -> None:
-        for task in list(self._busy.values()):
+        for task in list(self._tasks):
             task.cancel()
         if self._client is not None:
             await self._client.aclose()
@@ -178,7 +183,7 @@ class Sender:
                 results = [(m, ids, sid, o) for (m, ids, sid), o in zip(job.messages, outcomes, strict=True)]
             await _io(record, [(ids, sid, o) for _, ids, sid, o in results], self.clock())
         finally:
-            self._busy.pop(job.channel_id, None)
+            self._busy.discard(job.channel_id)
             self.wake()
 
     async def _one(self, client: httpx.AsyncClient, job: Job, message: Message) -> Outcome:
@@ -201,6 +206,9 @@ def recover() -> None:
             update(NotifyDelivery)
             .where(col(NotifyDelivery.status) == DeliveryStatus.SENDING)
             .values(status=DeliveryStatus.PENDING)
+        )
+        s.exec(  # requests a dead sender had on the way may have reached the robot as late as now
+            update(NotifySend).where(col(NotifySend.error) == 'sending').values(at=utcnow(), error='interrupted')
         )
         s.commit()
 
@@ -305,8 +313,8 @@ def record(results: list[tuple[list[int], int, Outcome]], now: datetime) -> None
     with db.session(write_lock=True) as s:
         for delivery_ids, send_id, outcome in results:
             request = s.get(NotifySend, send_id)
-            if request is not None:
-                request.ok, request.error = outcome.ok, outcome.error[:200]
+            if request is not None:  # stamped with the answer's time, which is after the robot counted it
+                request.ok, request.error, request.at = outcome.ok, outcome.error[:200], now
             for d in s.exec(select(NotifyDelivery).where(col(NotifyDelivery.id).in_(delivery_ids))):
                 _settle(s, d, outcome, now)
         s.commit()
