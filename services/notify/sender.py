@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,7 +82,11 @@ class Sender:
         self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         try:
             while True:
-                delay = await self.run_once()
+                try:
+                    delay = await self.run_once()
+                except Exception:  # a busy or lost database: the sender must live on and look again
+                    logging.exception('notify: looking for due alerts failed')
+                    delay = 2.0
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=delay)
                 self._wake.clear()
@@ -181,10 +186,21 @@ class Sender:
 
                 outcomes = await asyncio.gather(*(one(m) for m, _, _ in job.messages))
                 results = [(m, ids, sid, o) for (m, ids, sid), o in zip(job.messages, outcomes, strict=True)]
-            await _io(record, [(ids, sid, o) for _, ids, sid, o in results], self.clock())
+            await self._record([(ids, sid, o) for _, ids, sid, o in results])
         finally:
             self._busy.discard(job.channel_id)
             self.wake()
+
+    async def _record(self, results: list[tuple[list[int], int, Outcome]]) -> None:
+        """Write the receipts, trying again while the database is busy: a receipt not written leaves its deliveries
+        claimed, and only a restart would send them again."""
+        for attempt in range(1000):
+            try:
+                await _io(record, results, self.clock())
+                return
+            except Exception:
+                logging.exception('notify: writing receipts failed (try %d)', attempt + 1)
+                await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
 
     async def _one(self, client: httpx.AsyncClient, job: Job, message: Message) -> Outcome:
         try:

@@ -117,3 +117,20 @@ async def test_one_process_sends_at_a_time(session: Session) -> None:
         await second.close()
     else:  # a SQLite file is one app process's
         assert second._hold_lease()
+
+
+async def test_a_busy_database_does_not_lose_a_receipt(session: Session, stub: Stub, monkeypatch) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    add_channel(session, stub, site, manager_of(session, site), ChannelKind.WECOM_ROBOT)
+    alert_for(session, lina)
+    real, failures = sender_module.record, [1]
+
+    def flaky(*args: object) -> None:
+        if failures:
+            failures.pop()
+            raise RuntimeError('database is locked')
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sender_module, 'record', flaky)
+    await notify.Sender().drain()
+    assert statuses() == [DeliveryStatus.SENT] and len(stub.of('wecom_robot')) == 1
