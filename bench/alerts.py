@@ -150,7 +150,8 @@ async def run(data_dir: Path, stub: stubs.Stub, people: list[tuple[int, int]], a
     outage: list[tuple[float, float]] = []
     try:
         async with http_session() as http:
-            cookie = await log_in(http, app.base_url, ADMIN)
+            login = Login(app.base_url)
+            await login.cookie(http)
             rng = random.Random(17)
             plan = [
                 (f'a{i}', *people[(i % args.sites) * args.staff + rng.randrange(args.staff)])
@@ -159,7 +160,7 @@ async def run(data_dir: Path, stub: stubs.Stub, people: list[tuple[int, int]], a
             start = time.time()
             killer = None if args.no_kill else asyncio.create_task(kill_once(app, start + args.duration / 2, outage))
             await asyncio.gather(
-                *(offer(http, app, cookie, key, site, person, start + i * args.duration / args.alerts, committed)
+                *(offer(http, app, login, key, site, person, start + i * args.duration / args.alerts, committed)
                   for i, (key, site, person) in enumerate(plan))
             )  # fmt: skip
             if killer:
@@ -172,7 +173,7 @@ async def run(data_dir: Path, stub: stubs.Stub, people: list[tuple[int, int]], a
 
 
 async def offer(
-    http: aiohttp.ClientSession, app: App, cookie: str, key: str, site: int, person: int, at: float,
+    http: aiohttp.ClientSession, app: App, login: Login, key: str, site: int, person: int, at: float,
     committed: dict[str, float],
 ) -> None:  # fmt: skip
     """Write one alert at `at`; while the app is down, try again until its commit is answered."""
@@ -182,17 +183,37 @@ async def offer(
     while True:
         async with GATE:  # as many writers at once as a sign-in burst's phones would be, not the whole backlog
             try:
+                cookie = await login.cookie(http)
                 async with http.post(
                     f'{app.base_url}/_bench/notify/alert', json=body, headers={'Cookie': cookie},
-                    timeout=aiohttp.ClientTimeout(total=30),
+                    timeout=aiohttp.ClientTimeout(total=30), allow_redirects=False,
                 ) as r:  # fmt: skip
                     if r.status == 200:
                         committed.setdefault(key, time.time())
                         return
+                    if r.status in (302, 303, 307):  # the session did not survive the SIGKILL: log in again
+                        login.lost(cookie)
             except (aiohttp.ClientError, TimeoutError):
                 pass
         await asyncio.sleep(pause)
         pause = min(2.0, pause * 1.5)  # the app is down or restarting: do not flood it when it comes back
+
+
+class Login:
+    """The admin's session cookie; a new one when the app no longer knows it (its storage is written lazily)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url, self._cookie, self._lock = base_url, '', asyncio.Lock()
+
+    async def cookie(self, http: aiohttp.ClientSession) -> str:
+        async with self._lock:
+            if not self._cookie:
+                self._cookie = await log_in(http, self.base_url, ADMIN)
+            return self._cookie
+
+    def lost(self, cookie: str) -> None:
+        if self._cookie == cookie:
+            self._cookie = ''
 
 
 async def kill_once(app: App, at: float, outage: list[tuple[float, float]]) -> None:
