@@ -118,9 +118,7 @@ async def _wecom_app(client: httpx.AsyncClient, config: dict[str, Any], message:
             'msgtype': 'text',
             'agentid': int(config['agent_id']),
             'text': {'content': message.text},
-            'enable_duplicate_check': 1,  # the same text within the interval is not shown twice
-            'duplicate_check_interval': 600,
-        }
+        }  # no enable_duplicate_check: WeCom would drop a second visitor of the same name within its interval
         send_url = f'{base}/cgi-bin/message/send'
         response = await client.post(send_url, params={'access_token': token}, json=body, headers=_key(message))
         outcome = _errcode(response)

@@ -196,8 +196,9 @@ class Sender:
 
 
 def recover() -> None:
-    """At the sender's start: what a dead sender had claimed is due again (it may have reached the channel;
-    WeCom app messages are de-duplicated by WeCom, Web Push by its topic, robots only by luck)."""
+    """At the sender's start: what a dead sender had claimed is due again. A request it had on the way may have
+    reached the channel: at least once, not exactly once (Web Push replaces a repeat by its topic; a phone shows
+    one notification per page by its tag)."""
     with db.session(write_lock=True) as s:
         s.exec(
             update(NotifyDelivery)
