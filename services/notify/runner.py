@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from nicegui import background_tasks
 
@@ -26,11 +25,13 @@ def start_sender() -> None:
 
 
 async def stop_sender() -> None:
+    """Cancel the sender and the sweep; wait for them a moment only (a shutdown must not hang on a slow database)."""
     clear_committed()
-    for name in ('task', 'sweep'):
-        task = _running.pop(name, None)
-        if isinstance(task, asyncio.Task):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+    tasks = [t for name in ('task', 'sweep') if isinstance(t := _running.pop(name, None), asyncio.Task)]
     _running.clear()
+    for task in tasks:
+        task.cancel()
+    current = asyncio.get_running_loop()
+    mine = [t for t in tasks if t.get_loop() is current and not t.done()]
+    if mine:
+        await asyncio.wait(mine, timeout=2.0)
