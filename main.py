@@ -18,8 +18,9 @@ from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, SettingsError, load_settings
 from pages import ROUTERS
 from pages.group import health_router
+from pages.notify import bench_hook as notify_bench
 from pages.signin import fast_lane
-from services import backup, demo, group, privacy, wiring
+from services import backup, demo, group, notify, privacy, wiring
 from services.accounts import setup
 from services.core import i18n
 
@@ -41,9 +42,10 @@ def prepare(settings: Settings) -> None:
         )
 
 
-def load_demo() -> None:
+def load_demo(settings: Settings) -> None:
     with db.session() as s:
         site = demo.load_demo(s)
+        notify.install_demo_receiver(s, site, f'http://127.0.0.1:{settings.port}')  # deliveries seen without WeCom
     print(
         f'\nDemo site "{site.name}" is ready. Password for every demo account: {demo.DEMO_PASSWORD}\n'
         f'  admin: {demo.DEMO_ADMIN[1]}   manager: {demo.DEMO_MANAGER[2]} ({demo.DEMO_MANAGER[1]})\n'
@@ -87,6 +89,8 @@ def compose(settings: Settings) -> None:
     frame.install()  # the header's site names, forgotten when a site changes
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
     app.on_startup(privacy.start_retention_job)  # customers past their site's retention are anonymised (PIPL)
+    app.on_startup(notify.start_sender)  # the outbox's sender: alerts reach locked phones through the site's channels
+    app.on_shutdown(notify.stop_sender)
     mount_pwa_routes(ASSETS)
     add_pwa_head()
     ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)
@@ -94,7 +98,7 @@ def compose(settings: Settings) -> None:
     fast_lane.install(app)
     lifespan = app.router.lifespan_context
     app.include_router(health_router)
-    for router in ROUTERS + ([bench_hooks.router] if bench_hooks.enabled() else []):
+    for router in ROUTERS + ([bench_hooks.router, notify_bench.router] if bench_hooks.enabled() else []):
         app.include_router(router)
     # include_router wraps the app's lifespan once per call; our routers have none, and main.py runs again for
     # every page test, which would nest the wrappers until Python's recursion limit.
@@ -136,7 +140,7 @@ def main(argv: list[str]) -> None:
         sys.exit(backup_command(settings, args.command, args.out if args.command == 'backup' else args.source))
     prepare(settings)
     if args.command == 'demo':
-        load_demo()
+        load_demo(settings)
     if args.no_serve:
         return
     compose(settings)

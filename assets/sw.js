@@ -98,3 +98,37 @@ async function fetchAndStore(event, request) {
   }
   return response;
 }
+
+// An alert from the notification outbox (Web Push): show it even when the phone's page is closed or asleep;
+// a tap opens (or focuses) the page the alert is about.
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  const title = data.title || '案场';
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || '',
+    tag: data.url || 'anchang',
+    renotify: true,
+    requireInteraction: true,
+    vibrate: [300, 120, 300, 120, 300],
+    icon: '/pwa/icons/icon-192.png',
+    badge: '/pwa/icons/favicon.png',
+    data: { url: data.url || '/' },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin).href;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const client of windows) {
+      if (client.url === target && 'focus' in client) return client.focus();
+    }
+    return self.clients.openWindow(target);
+  })());
+});

@@ -63,7 +63,8 @@ def install_visitor_alert(me: Staff) -> None:
         show(alert)  # drawn from the alert itself: no database read on the event loop while a crowd signs in
         client.run_javascript(CHIME)
 
-    area = ui.element('div').classes('ac-alerts fixed top-0 left-0 right-0 z-[5000]')
+    # a bottom sheet: 我来接待 falls in the lower third, under the thumb of the hand that holds the phone
+    area = ui.element('div').classes('ac-alerts fixed bottom-0 left-0 right-0 z-[5000] flex flex-col gap-1')
 
     def show_all(pending: list[VisitorAlert]) -> None:
         for alert in pending:
@@ -99,7 +100,7 @@ def _dispatch(alert: VisitorAlert) -> None:
 def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> ui.column:
     with (
         ui.column()
-        .classes('w-full bg-orange-600 text-white p-4 gap-2 shadow-xl')
+        .classes('w-full bg-orange-600 text-white p-4 pb-6 gap-2 shadow-xl rounded-t-2xl')
         .mark(f'alert-{alert.visit_id}') as box
     ):
         ui.label(t('跟随师傅接待') if alert.shadow else t('请接待客户')).classes('text-base opacity-90')

@@ -46,6 +46,8 @@ NAV: list[NavItem] = [  # later parts add their pages here, in the order of the 
     NavItem('/entrance', '扫码登记', 'qr_code_2', frozenset({Role.MANAGER}), in_bar=False),
     NavItem('/complaints', '投诉', 'report', frozenset({Role.SALESPERSON, Role.MANAGER}), in_bar=False),
     NavItem('/complaints', '投诉', 'report', frozenset({Role.ADMIN})),
+    NavItem('/notify', '提醒记录', 'notifications_active', MANAGERS, in_bar=False),
+    NavItem('/notify/me', '我的提醒', 'notifications', frozenset({Role.SALESPERSON}), in_bar=False),
     NavItem('/staff', '员工', 'badge', MANAGERS),
     NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
     NavItem('/me', '我的', 'person', EVERYONE),

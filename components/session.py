@@ -18,7 +18,8 @@ from services.accounts import auth
 from services.core import authz, events
 
 PUBLIC_PATHS = {'/healthz', '/login', '/logout', '/sw.js', '/offline.html', '/manifest.webmanifest', '/favicon.ico'}
-PUBLIC_PREFIXES = ('/_nicegui', '/pwa/', '/v/', '/tv/')  # visitor sign-in and the TV board: no staff login
+# visitor sign-in, the TV board and the demo's test receiver (a stand-in for a WeCom group): no staff login
+PUBLIC_PREFIXES = ('/_nicegui', '/pwa/', '/v/', '/tv/', '/_notify/receiver/')
 PASSWORD_PAGE = '/me'  # noqa: S105 - a path, not a password
 _session_hours = 12.0
 CHECKED_FOR_S = 60.0

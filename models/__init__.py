@@ -21,6 +21,15 @@ from .duty import (
 )
 from .followup import FollowUp, PhoneCall
 from .group import GroupVersion
+from .notify import (
+    ChannelKind,
+    DeliveryStatus,
+    NotifyAlert,
+    NotifyChannel,
+    NotifyDelivery,
+    NotifySend,
+    PushSubscription,
+)
 from .photo import Photo
 from .record import ContactKind, ContactLog, ReceptionRecord
 from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
@@ -32,6 +41,7 @@ from .visit import Visit, VisitStatus
 __all__ = [
     'Anchor',
     'AuditLog',
+    'ChannelKind',
     'Checklist',
     'ChecklistItem',
     'ChecklistKind',
@@ -43,6 +53,7 @@ __all__ = [
     'ContactKind',
     'ContactLog',
     'Customer',
+    'DeliveryStatus',
     'DisciplineRecord',
     'DisplayToken',
     'DutyAssignment',
@@ -50,8 +61,13 @@ __all__ = [
     'GroupVersion',
     'ItemResult',
     'LoginThrottle',
+    'NotifyAlert',
+    'NotifyChannel',
+    'NotifyDelivery',
+    'NotifySend',
     'PhoneCall',
     'Photo',
+    'PushSubscription',
     'RateCounter',
     'ReceptionRecord',
     'Rectification',

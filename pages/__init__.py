@@ -1,6 +1,6 @@
 """Thin page functions, one subpackage per area as in services/; `ROUTERS` is what main.py mounts."""
 
-from . import accounts, complaints, customers, duty, home, privacy, rotation, signin, tours
+from . import accounts, complaints, customers, duty, home, notify, privacy, rotation, signin, tours
 
 ROUTERS = [
     signin.walkin.router,  # the visitor's light page first: /v/ is plain HTML
@@ -28,4 +28,5 @@ ROUTERS = [
     complaints.lists.router,
     complaints.new.router,  # /complaints/new before /complaints/{id}
     complaints.detail.router,
+    *notify.ROUTERS,
 ]

@@ -13,6 +13,7 @@ from nicegui import APIRouter, background_tasks, run, ui
 import config
 import db
 from components.board import board_view
+from components.tv_call import install_tv_call
 from components.urls import png_data_url, public_base_url
 from models import Site, utcnow
 from services.core import events
@@ -49,6 +50,7 @@ async def tv_page(token: str, request: Request) -> None:
             with ui.column().classes('ac-tv-board') as tv.area:
                 tv.board_panel()
             code_card(tv)
+    install_tv_call(site.id or 0)  # "请 李娜 接待 陈先生", large, and spoken where the TV has a Chinese voice
     events.rotation_changed.subscribe(tv.on_rotation)
     events.complaint_changed.subscribe(tv.on_rotation)  # the complaint counts (an escalation makes one overdue)
     ui.timer(CODE_CHECK_SECONDS, tv.check, immediate=False)

@@ -24,6 +24,7 @@ from models import (
     VisitStatus,
     utcnow,
 )
+from services import notify
 from services.core import authz
 from services.core.errors import NotFound, ValidationError
 from services.core.events import VisitorAlert, emit_rotation
@@ -234,6 +235,7 @@ def name_mismatch(visit: Visit, customer: Customer) -> str | None:
 
 def commit_day(session: Session, day: Roster, now: datetime, alerts: list[VisitorAlert]) -> None:
     roster.save(session, day, now)
+    notify.enqueue_visitor_alerts(session, alerts, now=now)  # the outbox row commits with the assignment
     session.commit()
     emit_rotation(day.site.id or 0, alerts)
 

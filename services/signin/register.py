@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from models import Customer, Site, Staff, Visit, VisitStatus, utcnow
+from services import notify
 from services.accounts import sites
 from services.core import ratelimit
 from services.core.errors import DomainError, NotFound, ValidationError
@@ -112,6 +113,7 @@ def sign_in_group(
         outcomes.append((visit, customer is None))
     if day is not None:
         roster.save(session, day, now or utcnow())
+        notify.enqueue_visitor_alerts(session, alerts, now=now)  # the outbox row commits with the assignment
     session.commit()  # only now may any visitor be told: a crash before this loses what nobody was promised
     if day is not None:
         emit_rotation(site_id, alerts)

@@ -1,0 +1,137 @@
+"""Alerts are written with the change that causes them, once per cause, and survive a sender's crash."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+import db
+from models import ChannelKind, DeliveryStatus, NotifyAlert, NotifyDelivery, utcnow
+from services import notify
+from services.notify import sender as sender_module
+from services.rotation import overrides as rotation_manage
+from tests.helpers.rotation import arrive, staffed_site
+from tests.services.notify.helpers import add_channel, alert_for, manager_of, statuses
+from tests.services.notify.stubs import Stub
+
+
+async def test_a_sign_in_writes_its_alert_and_the_robot_mentions_the_receiver(session: Session, stub: Stub) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    add_channel(session, stub, site, manager_of(session, site), ChannelKind.WECOM_ROBOT)
+    arrive(site, phone='13512345678')
+    with db.session() as s:
+        (alert,) = s.exec(select(NotifyAlert)).all()
+    assert alert.staff_id == lina.id and alert.kind == 'visitor_assigned'
+    await notify.Sender().drain()
+    (message,) = stub.of('wecom_robot')
+    assert message.body['text']['mentioned_mobile_list'] == [lina.phone]
+    content = message.body['text']['content']
+    assert '李娜' in content and '王先生' in content
+    assert '13512345678' not in content and '5678' not in content  # the group sees it: no phone number at all
+    assert statuses() == [DeliveryStatus.SENT]
+
+
+def test_an_alert_rolled_back_with_its_cause_is_not_in_the_outbox(session: Session, stub: Stub) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    with db.session() as s:
+        notify.enqueue(s, [notify.Alert(site_id=site.id or 0, staff_id=lina.id or 0, kind='x', key='k', text='t')])
+        s.rollback()
+    with db.session() as s:
+        assert s.exec(select(NotifyAlert)).all() == []
+
+
+async def test_the_same_cause_is_one_alert_and_one_message(session: Session, stub: Stub) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    add_channel(session, stub, site, manager_of(session, site), ChannelKind.WECOM_ROBOT)
+    alert = notify.Alert(site_id=site.id or 0, staff_id=lina.id or 0, kind='visitor_assigned', key='same', text='t')
+    for _ in range(3):
+        with db.session() as s:
+            notify.enqueue(s, [alert, alert])
+            s.commit()
+    sender = notify.Sender()
+    await sender.drain()
+    await sender.drain()
+    assert len(stub.of('wecom_robot')) == 1 and statuses() == [DeliveryStatus.SENT]
+
+
+async def test_what_a_killed_sender_had_claimed_is_sent_by_the_next(session: Session, stub: Stub) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    add_channel(session, stub, site, manager_of(session, site), ChannelKind.WECOM_ROBOT)
+    alert_for(session, lina)
+    dead = notify.Sender()
+    jobs, _ = dead._claim()  # claimed, and the process died before sending
+    assert jobs and statuses() == [DeliveryStatus.SENDING]
+    await notify.Sender().drain()
+    assert statuses() == [DeliveryStatus.SENT] and len(stub.of('wecom_robot')) == 1
+
+
+async def test_a_manager_assigning_a_waiting_visitor_alerts_through_the_outbox(session: Session, stub: Stub) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    manager = manager_of(session, site)
+    add_channel(session, stub, site, manager, ChannelKind.WECOM_ROBOT)
+    arrive(site)
+    waiting = arrive(site)  # lina is busy: this one waits
+    with db.session() as s:
+        assert len(s.exec(select(NotifyAlert)).all()) == 1
+        rotation_manage.assign_to(s, actor=manager, visit_id=waiting.visit_id, staff_id=lina.id or 0)
+    with db.session() as s:
+        assert [a.visit_id for a in s.exec(select(NotifyAlert).order_by(NotifyAlert.id))][-1] == waiting.visit_id
+    await notify.Sender().drain()
+    assert statuses() == [DeliveryStatus.SENT, DeliveryStatus.SENT]
+
+
+def test_unanswered_alerts_reach_the_registered_hook(session: Session) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    result = arrive(site)
+    seen: list[list[int | None]] = []
+    notify.on_unanswered(lambda s, alerts, now: seen.append([a.visit_id for a in alerts]))
+    notify.ladder.sweep(utcnow() + timedelta(seconds=21))
+    assert seen == [[result.visit_id]]
+    with db.session() as s:
+        (alert,) = notify.unanswered(s, now=utcnow() + timedelta(seconds=21), older_than=timedelta(seconds=20))
+        reminder = notify.reminder(alert)
+        assert reminder.key.endswith(':reminder') and reminder.staff_id == lina.id
+        assert notify.unanswered(s, now=utcnow(), older_than=timedelta(seconds=20)) == []
+
+
+def test_no_channel_still_logs_the_alert_without_deliveries(session: Session) -> None:
+    site, _ = staffed_site(session, ['李娜'])
+    arrive(site)
+    with db.session() as s:
+        assert len(s.exec(select(NotifyAlert)).all()) == 1
+        assert s.exec(select(NotifyDelivery)).all() == []
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    assert sender_module.backoff(1) < sender_module.backoff(3) < sender_module.backoff(5)
+    assert sender_module.backoff(50) <= sender_module.MAX_BACKOFF_S * 1.1
+
+
+async def test_one_process_sends_at_a_time(session: Session) -> None:
+    first, second = notify.Sender(), notify.Sender()
+    assert first._hold_lease()
+    if db.get_engine().dialect.name == 'postgresql':  # an advisory lock: the second waits until the first stops
+        assert not second._hold_lease()
+        await first.close()
+        assert second._hold_lease()
+        await second.close()
+    else:  # a SQLite file is one app process's
+        assert second._hold_lease()
+
+
+async def test_a_busy_database_does_not_lose_a_receipt(session: Session, stub: Stub, monkeypatch) -> None:
+    site, (lina,) = staffed_site(session, ['李娜'])
+    add_channel(session, stub, site, manager_of(session, site), ChannelKind.WECOM_ROBOT)
+    alert_for(session, lina)
+    real, failures = sender_module.record, [1]
+
+    def flaky(*args: object) -> None:
+        if failures:
+            failures.pop()
+            raise RuntimeError('database is locked')
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sender_module, 'record', flaky)
+    await notify.Sender().drain()
+    assert statuses() == [DeliveryStatus.SENT] and len(stub.of('wecom_robot')) == 1
