@@ -16,7 +16,8 @@ from components import alert, complaint_alert, fast_lane, live_board, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS, bench_hooks
-from services import i18n, setup
+from services import i18n, reports, setup
+from services.errors import NotFound, ValidationError
 
 ASSETS = Path(__file__).parent / 'assets'
 
@@ -44,6 +45,22 @@ def load_demo() -> None:
         f'  salespeople: {", ".join(u for _, _, u, _ in setup.DEMO_SALES)}\n',
         flush=True,
     )
+
+
+def write_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`main.py report --site CODE --month YYYY-MM --out DIR`: the filed report (or the draft) as Excel and PDF."""
+    if not args.site or not args.month:
+        parser.error('report needs --site CODE and --month YYYY-MM')
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with db.session() as s:
+            stem, xlsx, pdf = reports.export_site(s, site_code=args.site, month=args.month)
+    except (NotFound, ValidationError) as e:
+        parser.error(f'no report: {e}')
+    for suffix, data in (('.xlsx', xlsx), ('.pdf', pdf)):
+        (out / (stem + suffix)).write_bytes(data)
+        print(out / (stem + suffix), flush=True)
 
 
 def compose(settings: Settings) -> None:
@@ -86,14 +103,20 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         'command',
         nargs='?',
-        choices=['serve', 'demo'],
+        choices=['serve', 'demo', 'report'],
         default='serve',
-        help='serve (default) the app, or load the demo site and then serve',
+        help='serve (default) the app, load the demo site and then serve, or write a monthly report',
     )
     parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
+    parser.add_argument('--site', help='report: the site code')
+    parser.add_argument('--month', help='report: the month, YYYY-MM')
+    parser.add_argument('--out', default='.', help='report: the folder to write the .xlsx and .pdf to')
     args = parser.parse_args(argv)
     settings = load_settings()
     prepare(settings)
+    if args.command == 'report':
+        write_report(parser, args)
+        return
     if args.command == 'demo':
         load_demo()
     if args.no_serve:

@@ -3,6 +3,7 @@
 from .audit import AuditLog
 from .auth import LoginThrottle, RateCounter
 from .base import UTCDateTime, utcnow
+from .competitor import Competitor, CompetitorSurvey
 from .complaint import Complaint, ComplaintStatus, ComplaintStep, Severity
 from .customer import Customer
 from .display import DisplayToken
@@ -22,6 +23,15 @@ from .duty import (
 from .followup import FollowUp, PhoneCall
 from .photo import Photo
 from .record import ContactKind, ContactLog, ReceptionRecord
+from .report import (
+    ActionItem,
+    MinutesSignature,
+    MinutesStatus,
+    MonthlyReport,
+    MorningMeeting,
+    ReportFiling,
+    WeeklyMinutes,
+)
 from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
 from .site import Site
 from .staff import Role, Staff
@@ -29,6 +39,7 @@ from .tour import Tour, TourStop, TourStopVisit
 from .visit import Visit, VisitStatus
 
 __all__ = [
+    'ActionItem',
     'Anchor',
     'AuditLog',
     'Checklist',
@@ -36,6 +47,8 @@ __all__ = [
     'ChecklistKind',
     'ChecklistStatus',
     'ChecklistTemplate',
+    'Competitor',
+    'CompetitorSurvey',
     'Complaint',
     'ComplaintStatus',
     'ComplaintStep',
@@ -48,11 +61,16 @@ __all__ = [
     'FollowUp',
     'ItemResult',
     'LoginThrottle',
+    'MinutesSignature',
+    'MinutesStatus',
+    'MonthlyReport',
+    'MorningMeeting',
     'PhoneCall',
     'Photo',
     'RateCounter',
     'ReceptionRecord',
     'Rectification',
+    'ReportFiling',
     'Role',
     'RosterEntry',
     'Severity',
@@ -68,5 +86,6 @@ __all__ = [
     'UTCDateTime',
     'Visit',
     'VisitStatus',
+    'WeeklyMinutes',
     'utcnow',
 ]

@@ -1,0 +1,44 @@
+"""The manager's office: today at a glance, morning meetings, weekly minutes, the monthly report and its files."""
+
+from .filing import (
+    DUE_DAY,
+    Draft,
+    SiteStatus,
+    cover,
+    draft,
+    due_on,
+    export_site,
+    exports,
+    file,
+    filed,
+    filings,
+    group_status,
+    is_late,
+    report_month,
+    save_parts,
+)
+from .monthly import TEXT_KEYS, Report, build
+from .tables import Section, Table
+
+__all__ = [
+    'DUE_DAY',
+    'TEXT_KEYS',
+    'Draft',
+    'Report',
+    'Section',
+    'SiteStatus',
+    'Table',
+    'build',
+    'cover',
+    'draft',
+    'due_on',
+    'export_site',
+    'exports',
+    'file',
+    'filed',
+    'filings',
+    'group_status',
+    'is_late',
+    'report_month',
+    'save_parts',
+]
