@@ -42,6 +42,7 @@ NAV: list[NavItem] = [  # later parts add their pages here, in the order of the 
     NavItem('/entrance', '扫码登记', 'qr_code_2', frozenset({Role.MANAGER}), in_bar=False),
     NavItem('/complaints', '投诉', 'report', frozenset({Role.SALESPERSON, Role.MANAGER}), in_bar=False),
     NavItem('/complaints', '投诉', 'report', frozenset({Role.ADMIN})),
+    NavItem('/reports', '报表', 'assessment', MANAGERS, in_bar=False),
     NavItem('/staff', '员工', 'badge', MANAGERS),
     NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
     NavItem('/me', '我的', 'person', EVERYONE),

@@ -26,6 +26,7 @@ from . import (
     tv,
     walkin,
 )
+from . import reports as reports_pages
 
 ROUTERS = [
     walkin.router,  # the visitor's light page first: /v/ is plain HTML
@@ -52,4 +53,5 @@ ROUTERS = [
     complaints.router,
     complaint_new.router,  # /complaints/new before /complaints/{id}
     complaint.router,
+    *reports_pages.ROUTERS,
 ]

@@ -41,6 +41,7 @@ class Today:
     site_id: int
     site: str
     day: str
+    zone: str = 'Asia/Shanghai'
     hours: list[tuple[int, int, int]] = field(default_factory=list)  # hour, new, returning
     new: int = 0
     returning: int = 0
@@ -72,7 +73,7 @@ def today(session: Session, *, actor: Staff, site_id: int | None = None, now: da
 
 def site_today(session: Session, site: Site, now: datetime) -> Today:
     day = local_date(site, now)
-    out = Today(site.id or 0, site.name, day.isoformat())
+    out = Today(site.id or 0, site.name, day.isoformat(), site.timezone)
     names = {s.id: s.name for s in session.exec(select(Staff).where(Staff.site_id == site.id))}
     _visits(session, site, day, now, names, out)
     _touring(session, site, names, out)
