@@ -9,7 +9,7 @@ from fpdf.fonts import FontFace
 
 from .tables import Section, Table
 
-FONT = Path(__file__).resolve().parents[2] / 'assets' / 'fonts' / 'NotoSansSC-Subset.otf'
+FONT = Path(__file__).resolve().parents[2] / 'assets' / 'fonts' / 'NotoSansSC-Subset.ttf'
 TEAL = (0, 105, 92)
 
 
