@@ -104,10 +104,10 @@ def _files(me: Staff, month: str, site: int | None, filing_id: int | None) -> tu
     with db.session() as s:
         if filing_id:
             filing, built = reports.filed(s, actor=me, filing_id=filing_id)
-            stem = f'{built.site_name}-{month}-月度销售分析报告-v{filing.version}'
+            stem = reports.file_stem(built.site_name, month, filing.version)
         else:
             filing, built = None, reports.draft(s, actor=me, month=month, site_id=site).built
-            stem = f'{built.site_name}-{month}-月度销售分析报告-草稿'
+            stem = reports.file_stem(built.site_name, month, None)
         return (stem, *reports.exports(built, filing))
 
 

@@ -117,13 +117,18 @@ def cover(report: monthly.Report, filing: ReportFiling | None) -> list[tuple[str
     if filing is None:
         return [*lines, ('状态', '草稿（未上报）')]
     when = filing.filed_at.strftime('%Y-%m-%d %H:%M UTC')
-    return [*lines, ('版本', f'第 {filing.version} 版'), ('签发人', filing.data.get('signer', '')), ('上报时间', when)]
+    return [
+        *lines,
+        ('版本', '第 {n} 版'.format_map({'n': filing.version})),
+        ('签发人', filing.data.get('signer', '')),
+        ('上报时间', when),
+    ]
 
 
 def exports(report: monthly.Report, filing: ReportFiling | None) -> tuple[bytes, bytes]:
     """(xlsx, pdf) bytes of a report."""
     lines = cover(report, filing)
-    title = f'{report.site_name} {report.month} 月度销售分析报告'
+    title = '{site} {month} 月度销售分析报告'.format_map({'site': report.site_name, 'month': report.month})
     return xlsx.workbook(report, cover=lines), pdf.sections_pdf(title, lines, report.sections)
 
 
@@ -201,6 +206,15 @@ def _number(raw: Any, key: str) -> float:
     return value
 
 
+def file_stem(name: str, month: str, version: int | None) -> str:
+    """The files' name: the site, the month, and the version filed (or 草稿, a draft)."""
+    if version:
+        return '{name}-{month}-月度销售分析报告-v{version}'.format_map(
+            {'name': name, 'month': month, 'version': version}
+        )
+    return '{name}-{month}-月度销售分析报告-草稿'.format_map({'name': name, 'month': month})
+
+
 def export_site(session: Session, *, site_code: str, month: str) -> tuple[str, bytes, bytes]:
     """For the command line (the server's operator): the latest filed version, else the draft; (stem, xlsx, pdf)."""
     parse_month(month)
@@ -222,5 +236,5 @@ def export_site(session: Session, *, site_code: str, month: str) -> tuple[str, b
         texts = report.texts if report else {}
         built = monthly.build(session, site, month, texts=texts, spend=report.spend if report else {},
                               targets=report.targets if report else {})  # fmt: skip
-    stem = f'{site.code}-{month}-月度销售分析报告' + (f'-v{filing.version}' if filing else '-草稿')
+    stem = file_stem(site.code, month, filing.version if filing else None)
     return (stem, *exports(built, filing))

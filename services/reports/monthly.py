@@ -83,7 +83,9 @@ def summary(found: f.Facts, last: dict[str, Any], targets: dict[str, Any], text:
         for k, label in SUMMARY_ROWS
     ]
     table = Table('本月与上月、目标对比', ['指标', '本月', '上月', '目标', '完成率（%）'], rows, 'column', [1, 2, 3])
-    return Section('summary', '概况', [table], text=text, note=f'无效接待 {found.invalid} 次未计入来访')
+    return Section(
+        'summary', '概况', [table], text=text, note='无效接待 {n} 次未计入来访'.format_map({'n': found.invalid})
+    )
 
 
 def _target(raw: Any) -> float:
@@ -245,9 +247,9 @@ def _band(value: int | None, bands: tuple[int, ...], unit: str) -> str:
     low = 0
     for high in bands:
         if value < high:
-            return f'{low}-{high}{unit}' if low else f'{high}{unit}以下'
+            return f'{low}-{high}{unit}' if low else '{high}{unit}以下'.format_map({'high': high, 'unit': unit})
         low = high
-    return f'{low}{unit}及以上'
+    return '{low}{unit}及以上'.format_map({'low': low, 'unit': unit})
 
 
 def _week_label(weeks: list[tuple[str, Any, Any]], day: Any) -> str:

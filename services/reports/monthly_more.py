@@ -30,7 +30,7 @@ def grades(session: Session, site: Site, p: Period) -> Section:
         old = start_all.get(customer_id)
         if old and old != grade:
             (up if grade < old else down)[grade] += 1
-    rows = [[f'{g} 级', before[g], after[g], after[g] - before[g], up[g], down[g]] for g in GRADES]
+    rows = [['{g} 级'.format_map({'g': g}), before[g], after[g], after[g] - before[g], up[g], down[g]] for g in GRADES]
     table = Table(
         '意向客户存量与变动', ['等级', '月初', '月末', '增减', '本月升入', '本月降入'], rows, 'column', [1, 2]
     )

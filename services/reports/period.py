@@ -59,7 +59,9 @@ def month_weeks(p: Period) -> list[tuple[str, date, date]]:
     weeks, day, n = [], p.first, 1
     while day <= p.last:
         end = min(day + timedelta(days=6 - day.weekday()), p.last)
-        weeks.append((f'第{n}周 {day:%m.%d}-{end:%m.%d}', day, end))
+        weeks.append(
+            ('第{n}周 {first}-{last}'.format_map({'n': n, 'first': f'{day:%m.%d}', 'last': f'{end:%m.%d}'}), day, end)
+        )
         day, n = end + timedelta(days=1), n + 1
     return weeks
 

@@ -27,7 +27,7 @@ def workbook(report: Report, *, cover: list[tuple[str, str]]) -> bytes:
     sheet = book.add_worksheet('封面')
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 70)
-    sheet.write(0, 0, f'{report.site_name} 月度销售分析报告', styles['title'])
+    sheet.write(0, 0, '{site} 月度销售分析报告'.format_map({'site': report.site_name}), styles['title'])
     for n, (label, value) in enumerate(cover, start=2):
         sheet.write(n, 0, label, styles['head'])
         sheet.write(n, 1, value, styles['wrap'])
@@ -87,7 +87,7 @@ def _table(book: Workbook, sheet: Worksheet, name: str, table: Table, row: int, 
 
 
 def _styles(book: Workbook) -> dict[str, Any]:
-    font = {'font_name': '微软雅黑', 'font_size': 10}
+    font = {'font_name': 'Microsoft YaHei', 'font_size': 10}
     return {
         'title': book.add_format({**font, 'bold': True, 'font_size': 14}),
         'subtitle': book.add_format({**font, 'bold': True, 'font_size': 11}),
