@@ -41,8 +41,9 @@ async def group_view(me: Staff) -> None:
     if busiest:
         with ui.card().classes('w-full gap-1 p-3').mark('group-chart'):
             ui.label(t('来访与成交')).classes('text-base font-semibold')
-            options = charts.group_chart([r.site for r in busiest], [r.visits for r in busiest],
-                                         [r.deals_month for r in busiest])  # fmt: skip
+            options = charts.group_chart(
+                [r.site for r in busiest], [r.visits for r in busiest], [r.deals_month for r in busiest]
+            )
             ui.echart(options).classes('w-full').style(f'height: {60 + 34 * len(busiest)}px')
     ui.link(t('各项目月报'), '/reports').classes('text-base')
     for r in rows:
@@ -54,16 +55,26 @@ def site_row(r: group.SiteRow) -> None:
         with ui.row().classes('w-full items-center justify-between no-wrap'):
             ui.label(r.site).classes('text-base font-semibold truncate')
             if r.report:
-                state = (t('第 {n} 版已上报', n=r.report.filed_version) if r.report.filed_version
-                         else t('逾期未上报') if r.report.late else t('待上报'))  # fmt: skip
+                state = (
+                    t('第 {n} 版已上报', n=r.report.filed_version)
+                    if r.report.filed_version
+                    else t('逾期未上报')
+                    if r.report.late
+                    else t('待上报')
+                )
                 ui.label(t('{month} 月报：', month=r.report.month) + state).classes(
                     'text-sm ' + ('text-red-700' if r.report.late else 'ac-muted')
                 )
         ui.label(t('来访 {v} · 接待 {r} · 本月成交 {d}', v=r.visits, r=r.received, d=r.deals_month)).classes('text-sm')
         ui.label(
-            t('追访逾期 {f} · 投诉 {c}（逾期 {o}）· 检查逾期 {k}', f=r.followups_overdue, c=r.complaints_open,
-              o=r.complaints_overdue, k=r.checklists_overdue)
-        ).classes('text-sm ac-muted')  # fmt: skip
+            t(
+                '追访逾期 {f} · 投诉 {c}（逾期 {o}）· 检查逾期 {k}',
+                f=r.followups_overdue,
+                c=r.complaints_open,
+                o=r.complaints_overdue,
+                k=r.checklists_overdue,
+            )
+        ).classes('text-sm ac-muted')
 
 
 def _read(me: Staff) -> list[group.SiteRow] | None:

@@ -32,6 +32,8 @@ async def monthly_page(month: str = '', site: int = 0) -> None:
         except DomainError as e:
             ui.label(e.translated()).classes('text-red-700')
             return
+        if found is None:  # the app is shutting down
+            return
         current, versions = found
         month = current.built.month
         month_picker(month, site)
@@ -64,8 +66,14 @@ def status_card(current: reports.Draft, versions: list[ReportFiling]) -> None:
         ui.label(t('截止 {day}', day=reports.due_on(month).isoformat())).classes('ac-muted text-sm')
         if versions:
             last = versions[0]
-            ui.label(t('已上报第 {n} 版 · {name} · {at}', n=last.version, name=last.data.get('signer', ''),
-                       at=last.filed_at.strftime('%Y-%m-%d %H:%M'))).classes('text-green-800')  # fmt: skip
+            ui.label(
+                t(
+                    '已上报第 {n} 版 · {name} · {at}',
+                    n=last.version,
+                    name=last.data.get('signer', ''),
+                    at=last.filed_at.strftime('%Y-%m-%d %H:%M'),
+                )
+            ).classes('text-green-800')
         elif late:
             ui.label(t('已逾期，尚未上报')).classes('text-red-700 font-semibold')
         else:
@@ -90,10 +98,13 @@ def downloads(me: Staff, month: str, site: int | None, versions: list[ReportFili
 async def send(me: Staff, month: str, site: int | None, filing_id: int | None, kind: str) -> None:
     """Builds the file off the event loop and hands it to the phone."""
     try:
-        stem, xlsx, pdf = await run.io_bound(_files, me, month, site, filing_id)
+        files = await run.io_bound(_files, me, month, site, filing_id)
     except DomainError as e:
         ui.notify(e.translated(), type='negative')
         return
+    if files is None:
+        return
+    stem, xlsx, pdf = files
     if kind == 'xlsx':
         ui.download.content(xlsx, f'{stem}.xlsx', XLSX)
     else:
@@ -127,10 +138,16 @@ def parts_form(current: reports.Draft) -> None:
         spend = {ch: _number_input(ch, report.spend.get(ch)) for ch in channels}
 
         async def save() -> bool:
-            return await act(lambda s, a: reports.save_parts(
-                s, actor=a, month=month, texts={k: v.value or '' for k, v in texts.items()},
-                spend={k: v.value for k, v in spend.items() if v.value not in (None, '')},
-                targets={k: v.value for k, v in targets.items() if v.value not in (None, '')}))  # fmt: skip
+            return await act(
+                lambda s, a: reports.save_parts(
+                    s,
+                    actor=a,
+                    month=month,
+                    texts={k: v.value or '' for k, v in texts.items()},
+                    spend={k: v.value for k, v in spend.items() if v.value not in (None, '')},
+                    targets={k: v.value for k, v in targets.items() if v.value not in (None, '')},
+                )
+            )
 
         async def saved() -> None:
             if await save():

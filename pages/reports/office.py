@@ -33,7 +33,7 @@ async def office_page() -> None:
                     ui.icon(icon, size='28px')
                     ui.label(t(label)).classes('text-base')
             return
-        rows = await run.io_bound(_statuses, me)
+        rows = await run.io_bound(_statuses, me) or []
         ui.label(t('各项目月报（每月 {n} 日前上报）', n=reports.DUE_DAY)).classes('text-base font-semibold')
         for r in sorted(rows, key=lambda r: (not r.late, r.filed_version > 0, r.site)):
             with ui.card().classes('w-full gap-0 p-3').mark(f'report-{r.site_id}'):

@@ -56,8 +56,13 @@ async def today_view(me: Staff) -> None:
     chart_card(t('来访（按小时）'), charts.hours_chart(figures.hours), '/analysis', 'chart-hours')
     if figures.receptions:
         height = 40 + 28 * len(figures.receptions)
-        chart_card(t('接待（按置业顾问）'), charts.people_chart(figures.receptions), '/rotation/manage', 'chart-people',
-                   height=height)  # fmt: skip
+        chart_card(
+            t('接待（按置业顾问）'),
+            charts.people_chart(figures.receptions),
+            '/rotation/manage',
+            'chart-people',
+            height=height,
+        )
     greet_card(figures)
     if figures.channels:
         chart_card(t('来访渠道'), charts.share_chart(figures.channels), '/analysis', 'chart-channels')
@@ -72,15 +77,38 @@ def _read(me: Staff, now: datetime) -> dashboard.Today | None:
 
 def tiles(f: dashboard.Today) -> None:
     with ui.grid(columns=2).classes('w-full gap-2'):
-        tile(t('今日来访'), f'{f.new + f.returning}', t('新客 {n} · 老客 {r}', n=f.new, r=f.returning), '/analysis',
-             'tile-visits')  # fmt: skip
+        tile(
+            t('今日来访'),
+            f'{f.new + f.returning}',
+            t('新客 {n} · 老客 {r}', n=f.new, r=f.returning),
+            '/analysis',
+            'tile-visits',
+        )
         tile(t('带看中'), f'{len(f.touring)}', t('等待 {n} 组', n=f.waiting), '/rotation/manage', 'tile-touring')
-        tile(t('追访'), t('今日 {n}', n=f.followups_due), t('逾期 {n}', n=f.followups_overdue), '/followups',
-             'tile-followups', alarm=f.followups_overdue > 0)  # fmt: skip
-        tile(t('值班检查'), f'{f.checklists_done}/{f.checklists_total}', t('逾期 {n}', n=f.checklists_overdue),
-             '/duty/manage', 'tile-checklists', alarm=f.checklists_overdue > 0)  # fmt: skip
-        tile(t('投诉'), t('待处理 {n}', n=f.complaints_open), t('逾期 {n}', n=f.complaints_overdue), '/complaints',
-             'tile-complaints', alarm=f.complaints_overdue > 0)  # fmt: skip
+        tile(
+            t('追访'),
+            t('今日 {n}', n=f.followups_due),
+            t('逾期 {n}', n=f.followups_overdue),
+            '/followups',
+            'tile-followups',
+            alarm=f.followups_overdue > 0,
+        )
+        tile(
+            t('值班检查'),
+            f'{f.checklists_done}/{f.checklists_total}',
+            t('逾期 {n}', n=f.checklists_overdue),
+            '/duty/manage',
+            'tile-checklists',
+            alarm=f.checklists_overdue > 0,
+        )
+        tile(
+            t('投诉'),
+            t('待处理 {n}', n=f.complaints_open),
+            t('逾期 {n}', n=f.complaints_overdue),
+            '/complaints',
+            'tile-complaints',
+            alarm=f.complaints_overdue > 0,
+        )
         tile(t('无效接待'), f'{f.invalid}', t('不计入来访'), '/rotation/manage', 'tile-invalid')
 
 
@@ -124,8 +152,15 @@ def touring_card(f: dashboard.Today) -> None:
         for row in f.touring:
             since = row.since.astimezone(ZoneInfo(f.zone)).strftime('%H:%M')
             minutes = int((utcnow() - row.since).total_seconds() // 60)
-            ui.label(t('{name} 带 {customer} · {since} 起 {n} 分钟', name=row.name, customer=row.customer,
-                       since=since, n=minutes)).classes('text-sm')  # fmt: skip
+            ui.label(
+                t(
+                    '{name} 带 {customer} · {since} 起 {n} 分钟',
+                    name=row.name,
+                    customer=row.customer,
+                    since=since,
+                    n=minutes,
+                )
+            ).classes('text-sm')
 
 
 def _duration(seconds: int) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from models import (
@@ -82,18 +83,24 @@ def site_today(session: Session, site: Site, now: datetime) -> Today:
     return out
 
 
-def _visits(session: Session, site: Site, day: object, now: datetime, names: dict, out: Today) -> None:
+def _visits(session: Session, site: Site, day: date, now: datetime, names: dict, out: Today) -> None:
     query = (
-        select(Visit.arrived_at, Visit.acknowledged_at, Visit.returning_customer, Visit.status, Visit.assigned_id,
-               Customer.channel)
+        select_columns(
+            col(Visit.arrived_at),
+            col(Visit.acknowledged_at),
+            col(Visit.returning_customer),
+            col(Visit.status),
+            col(Visit.assigned_id),
+            col(Customer.channel),
+        )
         .join(Customer, col(Customer.id) == Visit.customer_id)
-        .where(Visit.site_id == site.id, Visit.day == day)
-    )  # fmt: skip
+        .where(col(Visit.site_id) == site.id, col(Visit.day) == day)
+    )
     hours: dict[int, list[int]] = {h: [0, 0] for h in range(site.opens_at.hour, site.closes_at.hour + 1)}
     receptions: Counter[str] = Counter()
     channels: Counter[str] = Counter()
     greets: list[tuple[float, str]] = []
-    for arrived, acknowledged, returning, status, staff_id, channel in session.exec(query):
+    for arrived, acknowledged, returning, status, staff_id, channel in session.execute(query):
         if status == VisitStatus.INVALID:
             out.invalid += 1
             continue
@@ -132,8 +139,8 @@ def _touring(session: Session, site: Site, names: dict, out: Today) -> None:
     out.touring = [Touring(names.get(s, NONE_GIVEN), at, f'{n}{t}') for s, at, n, t in session.exec(query)]
 
 
-def _tasks(session: Session, site: Site, day: object, now: datetime, out: Today) -> None:
-    open_followups = select(FollowUp.due_on).where(
+def _tasks(session: Session, site: Site, day: date, now: datetime, out: Today) -> None:
+    open_followups = select(col(FollowUp.due_on)).where(
         FollowUp.site_id == site.id,
         col(FollowUp.done_at).is_(None),
         col(FollowUp.cancelled).is_(False),
@@ -141,7 +148,7 @@ def _tasks(session: Session, site: Site, day: object, now: datetime, out: Today)
     )
     for due in session.exec(open_followups):
         out.followups_due += due == day
-        out.followups_overdue += due < day  # type: ignore[operator]
+        out.followups_overdue += due < day
     query = select(Checklist.status).where(Checklist.site_id == site.id, Checklist.day == day)
     out.checklists_done = sum(status != ChecklistStatus.OPEN for status in session.exec(query))
     out.checklists_total = len(duty_templates.active_templates(session, site.id or 0))

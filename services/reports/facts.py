@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, func, select
 
 from models import (
@@ -62,27 +63,27 @@ def load(session: Session, site: Site, p: Period) -> Facts:
     """Everything the monthly report counts for `site` in `p`."""
     names = {s.id or 0: s.name for s in session.exec(select(Staff).where(Staff.site_id == site.id))}
     facts = Facts(site, p, names)
-    rows = session.exec(
-        select(
-            Visit.id,
-            Visit.day,
-            Visit.arrived_at,
-            Visit.assigned_at,
-            Visit.acknowledged_at,
-            Visit.returning_customer,
-            Visit.status,
-            Visit.assigned_id,
-            Visit.customer_id,
-            Customer.channel,
+    rows = session.execute(
+        select_columns(
+            col(Visit.id),
+            col(Visit.day),
+            col(Visit.arrived_at),
+            col(Visit.assigned_at),
+            col(Visit.acknowledged_at),
+            col(Visit.returning_customer),
+            col(Visit.status),
+            col(Visit.assigned_id),
+            col(Visit.customer_id),
+            col(Customer.channel),
         )
         .join(Customer, col(Customer.id) == Visit.customer_id)
-        .where(Visit.site_id == site.id, Visit.day >= p.first, Visit.day <= p.last)
+        .where(col(Visit.site_id) == site.id, col(Visit.day) >= p.first, col(Visit.day) <= p.last)
     )
     for row in rows:
         if row[6] == VisitStatus.INVALID:
             facts.invalid += 1
         else:
-            facts.visits.append(VisitFact(*row))  # type: ignore[arg-type]
+            facts.visits.append(VisitFact(*row))
     facts.records = list(
         session.exec(
             select(ReceptionRecord)
@@ -99,8 +100,8 @@ def load(session: Session, site: Site, p: Period) -> Facts:
     )
     outcomes = select(Customer).where(
         Customer.site_id == site.id,
-        Customer.outcome_on >= p.first,
-        Customer.outcome_on <= p.last,  # type: ignore[operator]
+        col(Customer.outcome_on) >= p.first,
+        col(Customer.outcome_on) <= p.last,
     )
     for customer in session.exec(outcomes):
         (facts.deals if customer.outcome == 'deal' else facts.lost if customer.outcome == 'lost' else []).append(
@@ -144,7 +145,7 @@ def deal_paths(session: Session, deals: list[Customer]) -> dict[int, tuple[date 
     if not ids:
         return {}
     visits: dict[int, list[date]] = {}
-    query = select(Visit.customer_id, Visit.day).where(
+    query = select(col(Visit.customer_id), col(Visit.day)).where(
         col(Visit.customer_id).in_(ids), Visit.status != VisitStatus.INVALID
     )
     for customer_id, day in session.exec(query):
@@ -176,7 +177,7 @@ def closed_by(session: Session, site: Site, day: date) -> set[int]:
     query = select(Customer.id).where(
         Customer.site_id == site.id,
         col(Customer.outcome).in_(('deal', 'lost')),
-        Customer.outcome_on <= day,  # type: ignore[operator]
+        col(Customer.outcome_on) <= day,
     )
     return {i or 0 for i in session.exec(query)}
 
@@ -198,8 +199,8 @@ def summary_counts(session: Session, site: Site, p: Period) -> dict[str, Any]:
         select(func.count(), func.coalesce(func.sum(Customer.deal_amount_wan), 0)).where(
             Customer.site_id == site.id,
             Customer.outcome == 'deal',
-            Customer.outcome_on >= p.first,  # type: ignore[operator]
-            Customer.outcome_on <= p.last,  # type: ignore[operator]
+            col(Customer.outcome_on) >= p.first,
+            col(Customer.outcome_on) <= p.last,
         )
     ).one()
     return {
@@ -208,5 +209,5 @@ def summary_counts(session: Session, site: Site, p: Period) -> dict[str, Any]:
         'returning': returning,
         'valid': valid,
         'deals': deals[0],
-        'amount': round(float(deals[1]), 1),
+        'amount': round(float(deals[1] or 0), 1),
     }

@@ -44,8 +44,9 @@ def report_month(site: Site, now: datetime) -> str:
     return previous_month(local_date(site, now).strftime('%Y-%m'))
 
 
-def draft(session: Session, *, actor: Staff, month: str | None = None, site_id: int | None = None,
-          now: datetime | None = None) -> Draft:  # fmt: skip
+def draft(
+    session: Session, *, actor: Staff, month: str | None = None, site_id: int | None = None, now: datetime | None = None
+) -> Draft:
     """The month's report as it stands: the stored written parts with figures counted now."""
     site = _site(session, actor, site_id)
     month = month or report_month(site, now or utcnow())
@@ -55,8 +56,9 @@ def draft(session: Session, *, actor: Staff, month: str | None = None, site_id: 
     return Draft(report, built, site)
 
 
-def save_parts(session: Session, *, actor: Staff, month: str, texts: dict[str, str], spend: dict[str, Any],
-               targets: dict[str, Any]) -> MonthlyReport:  # fmt: skip
+def save_parts(
+    session: Session, *, actor: Staff, month: str, texts: dict[str, str], spend: dict[str, Any], targets: dict[str, Any]
+) -> MonthlyReport:
     """The manager's written parts, channel spend (元) and targets."""
     authz.require(actor, frozenset({Role.MANAGER}))
     site = contacts.site_of(session, actor)
@@ -90,8 +92,15 @@ def file(session: Session, *, actor: Staff, month: str, now: datetime | None = N
     )
     session.add(filing)
     session.flush()
-    audit.record(session, actor=actor, action='report_file', entity='report_filing', entity_id=filing.id,
-                 site_id=report.site_id, after={'month': month, 'version': filing.version})  # fmt: skip
+    audit.record(
+        session,
+        actor=actor,
+        action='report_file',
+        entity='report_filing',
+        entity_id=filing.id,
+        site_id=report.site_id,
+        after={'month': month, 'version': filing.version},
+    )
     session.commit()
     return filing
 
@@ -148,8 +157,17 @@ def group_status(session: Session, *, actor: Staff, now: datetime | None = None)
         r = reports.get((s.id or 0, months[s.id]))
         version = r.filed_version if r else 0
         late = not version and local_date(s, now).day > DUE_DAY
-        out.append(SiteStatus(s.id or 0, s.name, months[s.id], version, r.filed_at if r else None,
-                              signers.get(r.id or 0, '') if r else '', late))  # fmt: skip
+        out.append(
+            SiteStatus(
+                s.id or 0,
+                s.name,
+                months[s.id],
+                version,
+                r.filed_at if r else None,
+                signers.get(r.id or 0, '') if r else '',
+                late,
+            )
+        )
     return out
 
 
@@ -234,7 +252,13 @@ def export_site(session: Session, *, site_code: str, month: str) -> tuple[str, b
         built = monthly.Report(filing.data['site'], month, from_json(filing.data['sections']))
     else:
         texts = report.texts if report else {}
-        built = monthly.build(session, site, month, texts=texts, spend=report.spend if report else {},
-                              targets=report.targets if report else {})  # fmt: skip
+        built = monthly.build(
+            session,
+            site,
+            month,
+            texts=texts,
+            spend=report.spend if report else {},
+            targets=report.targets if report else {},
+        )
     stem = file_stem(site.code, month, filing.version if filing else None)
     return (stem, *exports(built, filing))

@@ -72,12 +72,14 @@ def _table(book: Workbook, sheet: Worksheet, name: str, table: Table, row: int, 
     if table.chart and series:
         chart = book.add_chart({'type': table.chart})
         for c in series[:1] if table.chart == 'pie' else series:
-            chart.add_series({
-                'name': [name, row + 1, c],
-                'categories': [name, row + 2, 0, last, 0],
-                'values': [name, row + 2, c, last, c],
-                'data_labels': {'value': True},
-            })  # fmt: skip
+            chart.add_series(
+                {
+                    'name': [name, row + 1, c],
+                    'categories': [name, row + 2, 0, last, 0],
+                    'values': [name, row + 2, c, last, c],
+                    'data_labels': {'value': True},
+                }
+            )
         chart.set_title({'name': table.title, 'name_font': {'size': 11}})
         chart.set_legend({'position': 'bottom'} if len(series) > 1 or table.chart == 'pie' else {'none': True})
         chart.set_size({'width': 520, 'height': 300})

@@ -31,7 +31,10 @@ async def test_the_manager_lands_on_today_and_each_figure_leads_to_its_list(user
     await user.should_see(marker='tile-visits')
     links = {m: next(iter(user.find(marker=m).elements)) for m in ('tile-visits', 'tile-followups', 'tile-complaints')}
     assert {m: e.props.get('href') for m, e in links.items()} == {
-        'tile-visits': '/analysis', 'tile-followups': '/followups', 'tile-complaints': '/complaints'}  # fmt: skip
+        'tile-visits': '/analysis',
+        'tile-followups': '/followups',
+        'tile-complaints': '/complaints',
+    }
     charts = user.find(kind=ui.echart).elements
     assert len(charts) >= 3
     hours = next(iter(user.find(marker='chart-hours').elements))

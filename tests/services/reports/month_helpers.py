@@ -56,8 +56,14 @@ def october(session: Session) -> Month:
     channels = ['网络', '网络', '朋友介绍', '路过', '户外广告', '网络']
     customers = []
     for n, channel in enumerate(channels):
-        c = Customer(site_id=site.id or 0, surname='王李张刘陈杨'[n], title='先生', phone=f'1380000{n:04d}',
-                     channel=channel, owner_id=(lina if n % 2 == 0 else zhang).id)  # fmt: skip
+        c = Customer(
+            site_id=site.id or 0,
+            surname='王李张刘陈杨'[n],
+            title='先生',
+            phone=f'1380000{n:04d}',
+            channel=channel,
+            owner_id=(lina if n % 2 == 0 else zhang).id,
+        )
         session.add(c)
         customers.append(c)
     session.flush()
@@ -91,17 +97,42 @@ def _visits(session: Session, site: Site, ids: list[int], lina: Staff, zhang: St
     ]
     for n, (index, day, hour, returning, person, status) in enumerate(plan):
         at = local(day, hour)
-        visit = Visit(site_id=site.id or 0, day=day, customer_id=ids[index], arrived_at=at, returning_customer=returning,
-                      status=status, assigned_id=person.id, assigned_at=at, acknowledged_at=at + timedelta(seconds=60),
-                      request_key=f'v{n}')  # fmt: skip
+        visit = Visit(
+            site_id=site.id or 0,
+            day=day,
+            customer_id=ids[index],
+            arrived_at=at,
+            returning_customer=returning,
+            status=status,
+            assigned_id=person.id,
+            assigned_at=at,
+            acknowledged_at=at + timedelta(seconds=60),
+            request_key=f'v{n}',
+        )
         session.add(visit)
         session.flush()
         if n < len(records):
             res, age, purpose, unit, area, budget, objections, grade, pay = records[n]
-            session.add(ReceptionRecord(site_id=site.id or 0, visit_id=visit.id or 0, customer_id=ids[index],
-                                        staff_id=person.id or 0, name='王', title='先生', residence=res, age_band=age,
-                                        purpose=purpose, unit_type=unit, area_wanted=area, budget_wan=budget,
-                                        payment=pay, objections=objections, grade=grade, created_at=at))  # fmt: skip
+            session.add(
+                ReceptionRecord(
+                    site_id=site.id or 0,
+                    visit_id=visit.id or 0,
+                    customer_id=ids[index],
+                    staff_id=person.id or 0,
+                    name='王',
+                    title='先生',
+                    residence=res,
+                    age_band=age,
+                    purpose=purpose,
+                    unit_type=unit,
+                    area_wanted=area,
+                    budget_wan=budget,
+                    payment=pay,
+                    objections=objections,
+                    grade=grade,
+                    created_at=at,
+                )
+            )
 
 
 def _calls(session: Session, site: Site, ids: list[int], lina: Staff) -> None:
@@ -111,8 +142,16 @@ def _calls(session: Session, site: Site, ids: list[int], lina: Staff) -> None:
         (local(date(2026, 10, 21), 9), '户外广告', None),
         (local(date(2026, 11, 1), 0, 30), '网络', None),  # Oct 31 16:30 UTC: November in Shanghai
     ]:
-        session.add(PhoneCall(site_id=site.id or 0, at=at, phone='13900000000', channel=channel,
-                              answered_by_id=lina.id or 0, customer_id=customer))  # fmt: skip
+        session.add(
+            PhoneCall(
+                site_id=site.id or 0,
+                at=at,
+                phone='13900000000',
+                channel=channel,
+                answered_by_id=lina.id or 0,
+                customer_id=customer,
+            )
+        )
 
 
 def _outcomes(customers: list[Customer]) -> None:
@@ -122,10 +161,18 @@ def _outcomes(customers: list[Customer]) -> None:
 
 
 def _grades(session: Session, site: Site, ids: list[int]) -> None:
-    for index, day, grade in [(2, date(2026, 9, 15), 'B'), (2, date(2026, 10, 12), 'A'), (3, date(2026, 10, 25), 'C'),
-                              (1, date(2026, 9, 10), 'B'), (0, date(2026, 10, 3), 'A')]:  # fmt: skip
-        session.add(ContactLog(site_id=site.id or 0, customer_id=ids[index], at=local(day, 12), kind=ContactKind.GRADE,
-                               grade=grade))  # fmt: skip
+    for index, day, grade in [
+        (2, date(2026, 9, 15), 'B'),
+        (2, date(2026, 10, 12), 'A'),
+        (3, date(2026, 10, 25), 'C'),
+        (1, date(2026, 9, 10), 'B'),
+        (0, date(2026, 10, 3), 'A'),
+    ]:
+        session.add(
+            ContactLog(
+                site_id=site.id or 0, customer_id=ids[index], at=local(day, 12), kind=ContactKind.GRADE, grade=grade
+            )
+        )
 
 
 def _followups(session: Session, site: Site, ids: list[int], lina: Staff, zhang: Staff) -> None:
@@ -135,35 +182,79 @@ def _followups(session: Session, site: Site, ids: list[int], lina: Staff, zhang:
         (zhang, date(2026, 10, 27), None, False),  # not done
         (zhang, date(2026, 10, 28), None, True),  # cancelled: not counted
     ]:
-        session.add(FollowUp(site_id=site.id or 0, customer_id=ids[2], staff_id=person.id or 0, due_on=due,
-                             done_at=done, cancelled=cancelled))  # fmt: skip
+        session.add(
+            FollowUp(
+                site_id=site.id or 0,
+                customer_id=ids[2],
+                staff_id=person.id or 0,
+                due_on=due,
+                done_at=done,
+                cancelled=cancelled,
+            )
+        )
 
 
 def _service(session: Session, site: Site, ids: list[int], lina: Staff, zhang: Staff, manager: Staff) -> None:
     created = local(date(2026, 10, 9), 10)
-    session.add(Complaint(site_id=site.id or 0, customer_id=ids[1], channel='来访', category='attitude',
-                          severity='serious', what_happened='等了很久', status='closed', taken_by_id=lina.id or 0,
-                          created_at=created, acknowledge_due_at=created + timedelta(hours=1),
-                          resolve_due_at=created + timedelta(days=1), acknowledged_at=created + timedelta(minutes=30),
-                          resolved_at=created + timedelta(hours=5), satisfaction=4))  # fmt: skip
+    session.add(
+        Complaint(
+            site_id=site.id or 0,
+            customer_id=ids[1],
+            channel='来访',
+            category='attitude',
+            severity='serious',
+            what_happened='等了很久',
+            status='closed',
+            taken_by_id=lina.id or 0,
+            created_at=created,
+            acknowledge_due_at=created + timedelta(hours=1),
+            resolve_due_at=created + timedelta(days=1),
+            acknowledged_at=created + timedelta(minutes=30),
+            resolved_at=created + timedelta(hours=5),
+            satisfaction=4,
+        )
+    )
     from models import ChecklistTemplate
 
     template = ChecklistTemplate(site_id=site.id or 0, kind='opening', name='开场')
     session.add(template)
     session.flush()
-    for n, (submitted, status) in enumerate([
-        (local(date(2026, 10, 2), 8, 30), ChecklistStatus.SIGNED_OFF),
-        (local(date(2026, 10, 3), 9, 30), ChecklistStatus.SUBMITTED),
-        (None, ChecklistStatus.OPEN),
-    ]):  # fmt: skip
+    for n, (submitted, status) in enumerate(
+        [
+            (local(date(2026, 10, 2), 8, 30), ChecklistStatus.SIGNED_OFF),
+            (local(date(2026, 10, 3), 9, 30), ChecklistStatus.SUBMITTED),
+            (None, ChecklistStatus.OPEN),
+        ]
+    ):
         day = date(2026, 10, 2 + n)
-        session.add(Checklist(site_id=site.id or 0, day=day, template_id=template.id or 0, kind='opening', name='开场',
-                              due_at=local(day, 8, 45), status=status, submitted_at=submitted))  # fmt: skip
-    session.add(DisciplineRecord(site_id=site.id or 0, staff_id=zhang.id or 0, rule='接待时玩手机',
-                                 at=local(date(2026, 10, 14), 15)))  # fmt: skip
+        session.add(
+            Checklist(
+                site_id=site.id or 0,
+                day=day,
+                template_id=template.id or 0,
+                kind='opening',
+                name='开场',
+                due_at=local(day, 8, 45),
+                status=status,
+                submitted_at=submitted,
+            )
+        )
+    session.add(
+        DisciplineRecord(
+            site_id=site.id or 0, staff_id=zhang.id or 0, rule='接待时玩手机', at=local(date(2026, 10, 14), 15)
+        )
+    )
     rival = Competitor(site_id=site.id or 0, name='江南府')
     session.add(rival)
     session.flush()
     for day, price in [(date(2026, 10, 8), 42000), (date(2026, 10, 22), 41000), (date(2026, 11, 2), 40000)]:
-        session.add(CompetitorSurvey(site_id=site.id or 0, competitor_id=rival.id or 0, surveyed_on=day,
-                                     by_id=lina.id or 0, price_per_m2=price, offers='98折'))  # fmt: skip
+        session.add(
+            CompetitorSurvey(
+                site_id=site.id or 0,
+                competitor_id=rival.id or 0,
+                surveyed_on=day,
+                by_id=lina.id or 0,
+                price_per_m2=price,
+                offers='98折',
+            )
+        )

@@ -17,9 +17,17 @@ def test_the_manager_sees_today_as_the_records_have_it(session: Session) -> None
     manager = session.exec(select(Staff).where(Staff.username == 'manager')).one()
     today = roster.local_day(session.get(Site, site.id), utcnow())  # type: ignore[arg-type]
     figures = dashboard.today(session, actor=manager)
-    rows = session.connection().execute(
-        text("SELECT returning_customer, count(*) FROM visit WHERE site_id=:s AND day=:d AND status <> 'invalid' "
-             'GROUP BY returning_customer'), {'s': site.id, 'd': today}).all()  # fmt: skip
+    rows = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT returning_customer, count(*) FROM visit WHERE site_id=:s AND day=:d AND status <> 'invalid' "
+                'GROUP BY returning_customer'
+            ),
+            {'s': site.id, 'd': today},
+        )
+        .all()
+    )
     counts = {bool(r): n for r, n in rows}
     assert (figures.new, figures.returning) == (counts.get(False, 0), counts.get(True, 0))
     assert sum(n for _, n in figures.receptions) == figures.new + figures.returning
@@ -27,10 +35,18 @@ def test_the_manager_sees_today_as_the_records_have_it(session: Session) -> None
     assert [t.customer for t in figures.touring] == ['陈先生']
     assert figures.complaints_open >= 1 and figures.complaints_overdue == 1
     assert figures.followups_due + figures.followups_overdue > 0
-    assert sum(figures.grades.values()) == session.connection().execute(
-        text('SELECT count(*) FROM reception_record r JOIN visit v ON v.id = r.visit_id WHERE v.site_id=:s AND v.day=:d'),
-        {'s': site.id, 'd': today},
-    ).scalar()  # fmt: skip
+    assert (
+        sum(figures.grades.values())
+        == session.connection()
+        .execute(
+            text(
+                'SELECT count(*) FROM reception_record r JOIN visit v ON v.id = r.visit_id '
+                'WHERE v.site_id=:s AND v.day=:d'
+            ),
+            {'s': site.id, 'd': today},
+        )
+        .scalar()
+    )
 
 
 def test_the_admin_sees_every_site(session: Session) -> None:

@@ -37,7 +37,7 @@ def test_excel_has_a_sheet_per_section_values_not_formulas_and_a_chart_per_table
     parts = zipfile.ZipFile(io.BytesIO(xlsx)).namelist()
     charts = [p for p in parts if re.fullmatch(r'xl/charts/chart\d+\.xml', p)]
     assert len(charts) == tables_with_data
-    assert len(book['来访分析']._charts) == sum(1 for t in report.sections[2].tables if t.rows)  # noqa: SLF001
+    assert len(book['来访分析']._charts) == sum(1 for t in report.sections[2].tables if t.rows)
 
 
 def test_every_text_cell_of_the_excel_is_chinese(files: tuple) -> None:

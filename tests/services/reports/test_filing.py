@@ -1,4 +1,4 @@
-"""Filing the monthly report: the draft follows the records, a filed version stays as filed, the admin sees who is late."""
+"""Filing the monthly report: the draft follows the records, a filed version stays as filed, lateness."""
 
 from __future__ import annotations
 
@@ -25,12 +25,25 @@ def test_the_manager_files_and_a_filed_version_stays_as_it_was(session: Session)
     me = month.manager
     with pytest.raises(ValidationError):  # the written analysis first
         reports.file(session, actor=me, month=MONTH, now=NOV_3)
-    reports.save_parts(session, actor=me, month=MONTH, texts={'analysis': '网络渠道带来一半来访。'},
-                       spend={'网络': '3000'}, targets={'deals': 2})  # fmt: skip
+    reports.save_parts(
+        session,
+        actor=me,
+        month=MONTH,
+        texts={'analysis': '网络渠道带来一半来访。'},
+        spend={'网络': '3000'},
+        targets={'deals': 2},
+    )
     first = reports.file(session, actor=me, month=MONTH, now=NOV_3)
     assert (first.version, first.data['signer']) == (1, '王静')
-    late_deal = Customer(site_id=month.site.id or 0, surname='赵', title='女士', phone='13700000001', outcome='deal',
-                         outcome_on=date(2026, 10, 30), deal_amount_wan=200)  # fmt: skip
+    late_deal = Customer(
+        site_id=month.site.id or 0,
+        surname='赵',
+        title='女士',
+        phone='13700000001',
+        outcome='deal',
+        outcome_on=date(2026, 10, 30),
+        deal_amount_wan=200,
+    )
     session.add(late_deal)
     session.commit()
     assert deals_in(reports.draft(session, actor=me, month=MONTH).built) == 2  # the draft follows the records
@@ -62,7 +75,7 @@ def test_the_admin_sees_every_site_and_who_is_late_after_the_fifth(session: Sess
         reports.file(session, actor=month.lina, month=MONTH)
 
 
-def test_the_command_line_writes_the_filed_version_else_the_draft(session: Session, tmp_path) -> None:  # noqa: ANN001
+def test_the_command_line_writes_the_filed_version_else_the_draft(session: Session) -> None:
     month = october(session)
     stem, xlsx, pdf = reports.export_site(session, site_code='YL', month=MONTH)
     assert stem.endswith('草稿') and xlsx[:2] == b'PK' and pdf[:5] == b'%PDF-'

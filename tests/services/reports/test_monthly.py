@@ -39,14 +39,21 @@ def built(session: Session) -> tuple[Report, int]:
 def test_the_summary_counts_calls_visits_receptions_and_deals_of_the_local_month(session: Session) -> None:
     report, site = built(session)
     rows = table(report, 'summary', '本月与上月、目标对比')
-    calls = one(session, 'SELECT count(*) FROM phone_call WHERE site_id=:s AND at >= :a AND at < :b', s=site, a=START,
-                b=END)  # fmt: skip
+    calls = one(
+        session, 'SELECT count(*) FROM phone_call WHERE site_id=:s AND at >= :a AND at < :b', s=site, a=START, b=END
+    )
     visits = "SELECT count(*) FROM visit WHERE site_id=:s AND day BETWEEN :f AND :l AND status <> 'invalid'"
     new = one(session, visits + ' AND returning_customer = :r', s=site, f=FIRST, l=LAST, r=False)
     returning = one(session, visits + ' AND returning_customer = :r', s=site, f=FIRST, l=LAST, r=True)
     valid = one(session, visits + " AND status = 'ended'", s=site, f=FIRST, l=LAST)
-    deals = q(session, "SELECT count(*), sum(deal_amount_wan) FROM customer WHERE site_id=:s AND outcome='deal' AND "
-                       'outcome_on BETWEEN :f AND :l', s=site, f=FIRST, l=LAST)[0]  # fmt: skip
+    deals = q(
+        session,
+        "SELECT count(*), sum(deal_amount_wan) FROM customer WHERE site_id=:s AND outcome='deal' AND "
+        'outcome_on BETWEEN :f AND :l',
+        s=site,
+        f=FIRST,
+        l=LAST,
+    )[0]
     last_month = one(session, visits.replace(':f AND :l', "'2026-09-01' AND '2026-09-30'"), s=site)
     assert (calls, new, returning, valid, deals[0]) == (3, 5, 1, 5, 1)  # the fixture's month, as designed
     assert rows['来电'][0] == calls
@@ -59,23 +66,43 @@ def test_the_summary_counts_calls_visits_receptions_and_deals_of_the_local_month
 
 def test_calls_and_visits_by_channel_hour_and_salesperson(session: Session) -> None:
     report, site = built(session)
-    by_channel = dict(q(session, 'SELECT channel, count(*) FROM phone_call WHERE site_id=:s AND at >= :a AND at < :b '
-                                 'GROUP BY channel', s=site, a=START, b=END))  # fmt: skip
+    by_channel = dict(
+        q(
+            session,
+            'SELECT channel, count(*) FROM phone_call WHERE site_id=:s AND at >= :a AND at < :b GROUP BY channel',
+            s=site,
+            a=START,
+            b=END,
+        )
+    )
     weeks = table(report, 'calls', '来电：按周与渠道')
     columns = next(t for t in report.sections[1].tables if t.title == '来电：按周与渠道').columns
     for channel, n in by_channel.items():
         assert sum(row[columns.index(channel) - 1] for row in weeks.values()) == n
     assert table(report, 'calls', '来电转来访')['来电后到访'] == [1]  # the call of Oct 2, then the visit of Oct 3
-    visits = q(session, "SELECT c.channel, count(*) FROM visit v JOIN customer c ON c.id = v.customer_id "
-                        "WHERE v.site_id=:s AND v.day BETWEEN :f AND :l AND v.status <> 'invalid' GROUP BY c.channel",
-               s=site, f=FIRST, l=LAST)  # fmt: skip
+    visits = q(
+        session,
+        'SELECT c.channel, count(*) FROM visit v JOIN customer c ON c.id = v.customer_id '
+        "WHERE v.site_id=:s AND v.day BETWEEN :f AND :l AND v.status <> 'invalid' GROUP BY c.channel",
+        s=site,
+        f=FIRST,
+        l=LAST,
+    )
     weeks = table(report, 'visits', '来访：按周与渠道')
     columns = next(t for t in report.sections[2].tables if t.title == '来访：按周与渠道').columns
     for channel, n in visits:
         assert sum(row[columns.index(channel) - 1] for row in weeks.values()) == n
-    per_person = dict(q(session, "SELECT s.name, count(*) FROM visit v JOIN staff s ON s.id = v.assigned_id "
-                                 "WHERE v.site_id=:s AND v.day BETWEEN :f AND :l AND v.status <> 'invalid' "
-                                 'GROUP BY s.name', s=site, f=FIRST, l=LAST))  # fmt: skip
+    per_person = dict(
+        q(
+            session,
+            'SELECT s.name, count(*) FROM visit v JOIN staff s ON s.id = v.assigned_id '
+            "WHERE v.site_id=:s AND v.day BETWEEN :f AND :l AND v.status <> 'invalid' "
+            'GROUP BY s.name',
+            s=site,
+            f=FIRST,
+            l=LAST,
+        )
+    )
     assert {k: v[-1] for k, v in table(report, 'visits', '来访：按置业顾问').items()} == per_person
     hours = table(report, 'visits', '来访：按时段')
     assert hours['23:00'] == [1] and sum(v[0] for v in hours.values()) == sum(per_person.values())
@@ -83,18 +110,40 @@ def test_calls_and_visits_by_channel_hour_and_salesperson(session: Session) -> N
 
 def test_the_reception_record_tables_deals_funnel_and_no_deals(session: Session) -> None:
     report, site = built(session)
-    records = "SELECT {col}, count(*) FROM reception_record r JOIN visit v ON v.id = r.visit_id WHERE v.site_id=:s " \
-              'AND v.day BETWEEN :f AND :l GROUP BY {col}'  # fmt: skip
-    for title, column in [('居住区域', 'residence'), ('年龄段', 'age_band'), ('置业目的', 'purpose'),
-                          ('意向户型', 'unit_type')]:  # fmt: skip
+    records = (
+        'SELECT {col}, count(*) FROM reception_record r JOIN visit v ON v.id = r.visit_id WHERE v.site_id=:s '
+        'AND v.day BETWEEN :f AND :l GROUP BY {col}'
+    )
+    for title, column in [
+        ('居住区域', 'residence'),
+        ('年龄段', 'age_band'),
+        ('置业目的', 'purpose'),
+        ('意向户型', 'unit_type'),
+    ]:
         expected = {k: n for k, n in q(session, records.format(col=column), s=site, f=FIRST, l=LAST)}
         assert {k: v[0] for k, v in table(report, 'visits', title).items()} == expected
     assert table(report, 'visits', '主要抗性')['价格高'] == [2]
-    lost = dict(q(session, "SELECT lost_reason, count(*) FROM customer WHERE site_id=:s AND outcome='lost' AND "
-                           'outcome_on BETWEEN :f AND :l GROUP BY lost_reason', s=site, f=FIRST, l=LAST))  # fmt: skip
+    lost = dict(
+        q(
+            session,
+            "SELECT lost_reason, count(*) FROM customer WHERE site_id=:s AND outcome='lost' AND "
+            'outcome_on BETWEEN :f AND :l GROUP BY lost_reason',
+            s=site,
+            f=FIRST,
+            l=LAST,
+        )
+    )
     assert {k: v[0] for k, v in table(report, 'no_deal', '未成交原因').items()} == lost == {'户型不合适': 1}
-    deal_channel = dict(q(session, "SELECT channel, count(*) FROM customer WHERE site_id=:s AND outcome='deal' AND "
-                                   'outcome_on BETWEEN :f AND :l GROUP BY channel', s=site, f=FIRST, l=LAST))  # fmt: skip
+    deal_channel = dict(
+        q(
+            session,
+            "SELECT channel, count(*) FROM customer WHERE site_id=:s AND outcome='deal' AND "
+            'outcome_on BETWEEN :f AND :l GROUP BY channel',
+            s=site,
+            f=FIRST,
+            l=LAST,
+        )
+    )
     assert {k: v[0] for k, v in table(report, 'deals', '成交：按渠道').items()} == deal_channel
     assert table(report, 'deals', '成交：按户型') == {'三房': [1]}
     assert table(report, 'deals', '成交：按总价段') == {'300-500万': [1]}
@@ -114,8 +163,16 @@ def test_grade_stock_followups_service_and_competitors(session: Session) -> None
     assert stock['C 级'][:2] == [0, 1]
     follow = table(report, 'followups', '追访：按置业顾问')
     assert follow['李娜'][:4] == [2, 1, 1, 0] and follow['张伟'][:4] == [1, 0, 0, 1]
-    complaints = dict(q(session, 'SELECT category, count(*) FROM complaint WHERE site_id=:s AND created_at >= :a AND '
-                                 'created_at < :b GROUP BY category', s=site, a=START, b=END))  # fmt: skip
+    complaints = dict(
+        q(
+            session,
+            'SELECT category, count(*) FROM complaint WHERE site_id=:s AND created_at >= :a AND '
+            'created_at < :b GROUP BY category',
+            s=site,
+            a=START,
+            b=END,
+        )
+    )
     assert complaints == {'attitude': 1}
     assert table(report, 'service', '投诉：按类别') == {'服务态度': [1]}
     timing = table(report, 'service', '投诉处理时效与满意度')
@@ -130,8 +187,20 @@ def test_grade_stock_followups_service_and_competitors(session: Session) -> None
 def test_a_month_with_no_data_still_has_every_section_and_its_files(session: Session) -> None:
     site = make_site(session, name='新盘', code='NEW')
     report = reports.build(session, site, '2026-10')
-    assert [s.key for s in report.sections] == ['summary', 'calls', 'visits', 'deals', 'funnel', 'grades', 'no_deal',
-                                                'followups', 'channel_cost', 'competitors', 'service', 'work']  # fmt: skip
-    assert table(report, 'summary', '本月与上月、目标对比')['来访' if False else '新客来访'] == [0, 0, 0.0, 0.0]
+    assert [s.key for s in report.sections] == [
+        'summary',
+        'calls',
+        'visits',
+        'deals',
+        'funnel',
+        'grades',
+        'no_deal',
+        'followups',
+        'channel_cost',
+        'competitors',
+        'service',
+        'work',
+    ]
+    assert table(report, 'summary', '本月与上月、目标对比')['新客来访'] == [0, 0, 0.0, 0.0]
     xlsx, pdf = reports.exports(report, None)
     assert xlsx[:2] == b'PK' and pdf[:5] == b'%PDF-'
