@@ -1,5 +1,6 @@
 """The manager's office: today at a glance, morning meetings, weekly minutes, the monthly report and its files."""
 
+from . import minutes, morning
 from .filing import (
     DUE_DAY,
     Draft,
@@ -18,6 +19,7 @@ from .filing import (
     report_month,
     save_parts,
 )
+from .minutes_pdf import minutes_pdf
 from .monthly import TEXT_KEYS, Report, build
 from .tables import Section, Table
 
@@ -41,6 +43,9 @@ __all__ = [
     'filings',
     'group_status',
     'is_late',
+    'minutes',
+    'minutes_pdf',
+    'morning',
     'report_month',
     'save_parts',
 ]
