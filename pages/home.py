@@ -9,7 +9,7 @@ from components.duty_widgets import duty_home_card
 from components.frame import frame, nav_for
 from components.session import guard
 from models import Role
-from pages.reports import group_today, manager_today
+from pages.reports import group_today, manager_today, to_sign_card
 from services.i18n import t
 
 router = APIRouter()
@@ -27,6 +27,8 @@ async def home_page() -> None:
             ui.label(t(ROLE_NAMES[Role(me.role)])).classes('ac-muted')
         duty_home_card(me)
         complaint_home_card(me)
+        if me.site_id is not None:
+            await to_sign_card(me)
         if me.role == Role.MANAGER:
             await manager_today(me)
         elif me.role == Role.ADMIN:

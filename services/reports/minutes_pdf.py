@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from .minutes import MinutesView
 from .pdf import sections_pdf
-from .tables import Section, Table
+from .tables import Section, Table, fill
 
 STATUS = {'draft': '草稿', 'signing': '会签中', 'filed': '已会签上报'}
 
@@ -43,4 +43,4 @@ def minutes_pdf(view: MinutesView) -> bytes:
     )
     sections.append(Section('signatures', '与会人员会签', [Table('会签', ['姓名', '签字时间'], signed, '')]))
     week = m.week_start.strftime('%Y-%m-%d')
-    return sections_pdf(f'{view.site.name} 周例会纪要（{week} 起一周）', cover, sections)
+    return sections_pdf(fill('{site} 周例会纪要（{week} 起一周）', site=view.site.name, week=week), cover, sections)

@@ -36,6 +36,11 @@ def from_json(data: list[dict[str, Any]]) -> list[Section]:
     return [Section(**{**s, 'tables': [Table(**t) for t in s['tables']]}) for s in data]
 
 
+def fill(template: str, **values: Any) -> str:
+    """A document line from its template (the Chinese of the report, kept whole for translation)."""
+    return template.format(**values)
+
+
 def counted(title: str, label: str, counter: Counter[str], *, chart: str = 'bar', top: int | None = None) -> Table:
     """A one-column count table, largest first."""
     items = counter.most_common(top)

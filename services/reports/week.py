@@ -12,7 +12,7 @@ from services import competitors
 
 from . import facts as f
 from .period import Period, period
-from .tables import NONE_GIVEN
+from .tables import NONE_GIVEN, fill
 
 SELLING = [  # part 4 art. 4 §2: a project on sale
     '一周工作完成情况及销售指标完成情况分析',
@@ -62,15 +62,34 @@ def _lines(session: Session, site: Site, week: Period, found: f.Facts) -> dict[s
     amount = round(sum(c.deal_amount_wan or 0 for c in found.deals), 1)
     target = _week_target(session, site, week)
     done = [
-        f'来访 {len(found.visits)} 组（新客 {new}、老客 {returning}），有效接待 {valid} 组，来电 {len(found.calls)} 个',
-        f'成交 {len(found.deals)} 套，{amount:g} 万元' + (f'；本周目标 {target:g} 套' if target else ''),
+        fill(
+            '来访 {n} 组（新客 {new}、老客 {r}），有效接待 {valid} 组，来电 {calls} 个',
+            n=len(found.visits),
+            new=new,
+            r=returning,
+            valid=valid,
+            calls=len(found.calls),
+        ),
+        fill('成交 {n} 套，{amount} 万元', n=len(found.deals), amount=f'{amount:g}')
+        + (fill('；本周目标 {n} 套', n=f'{target:g}') if target else ''),
     ]
-    reasons = [f'成交：{c.surname}{c.title} {c.deal_unit} {c.deal_amount_wan or 0:g} 万' for c in found.deals]
-    reasons += [f'未成交：{k} {n} 组' for k, n in Counter(c.lost_reason for c in found.lost).most_common()]
+    reasons = [
+        fill(
+            '成交：{who} {unit} {amount} 万',
+            who=f'{c.surname}{c.title}',
+            unit=c.deal_unit,
+            amount=f'{c.deal_amount_wan or 0:g}',
+        )
+        for c in found.deals
+    ]
+    reasons += [
+        fill('未成交：{reason} {n} 组', reason=k, n=n)
+        for k, n in Counter(c.lost_reason for c in found.lost).most_common()
+    ]
     objections = Counter(o for r in found.records for o in r.objections)
-    difficult = [f'{k}：{n} 组客户提出' for k, n in objections.most_common(5)]
+    difficult = [fill('{objection}：{n} 组客户提出', objection=k, n=n) for k, n in objections.most_common(5)]
     channels = Counter(v.channel or NONE_GIVEN for v in found.visits)
-    visits = [f'{k} {n} 组' for k, n in channels.most_common()]
+    visits = [fill('{channel} {n} 组', channel=k, n=n) for k, n in channels.most_common()]
     return {
         'done': done,
         'reasons': reasons or ['本周无成交或未成交记录'],
@@ -105,7 +124,7 @@ def _intent(session: Session, site: Site, day: date) -> list[str]:
         plan = (
             f'{task.method} {task.due_on:%m-%d}' + ('（已逾期）' if task.due_on < day else '') if task else '未定追访'
         )
-        out.append(f'{c.grade} 级 {c.surname}{c.title}：{plan}')
+        out.append(fill('{grade} 级 {who}：{plan}', grade=c.grade, who=f'{c.surname}{c.title}', plan=plan))
     return out
 
 
@@ -114,7 +133,7 @@ def _competitors(session: Session, site: Site, day: date) -> list[str]:
     for x in competitors.latest(session, site_id=site.id or 0, until=day):
         if x.surveyed_on is None:
             continue
-        parts = [f'均价 {x.price_per_m2} 元/㎡' if x.price_per_m2 else '', x.offers, x.pace, x.moves]
+        parts = [fill('均价 {price} 元/㎡', price=x.price_per_m2) if x.price_per_m2 else '', x.offers, x.pace, x.moves]
         out.append(f'{x.competitor}（{x.surveyed_on:%m-%d}）：' + '；'.join(p for p in parts if p))
     return out
 
@@ -122,7 +141,10 @@ def _competitors(session: Session, site: Site, day: date) -> list[str]:
 def _people(found: f.Facts) -> list[str]:
     visits = Counter(found.names.get(v.staff_id or 0, NONE_GIVEN) for v in found.visits)
     deals = Counter(found.names.get(c.owner_id or 0, NONE_GIVEN) for c in found.deals)
-    return [f'{name}：本周接待 {n} 组、成交 {deals[name]} 套；下周目标：' for name, n in visits.most_common()]
+    return [
+        fill('{name}：本周接待 {n} 组、成交 {d} 套；下周目标：', name=name, n=n, d=deals[name])
+        for name, n in visits.most_common()
+    ]
 
 
 def _week_target(session: Session, site: Site, week: Period) -> float:
@@ -153,7 +175,7 @@ def day_figures(session: Session, site: Site, day: date) -> dict[str, int | floa
 
 def prefill_morning(session: Session, site: Site, day: date) -> dict[str, list[str]]:
     """The morning's pre-filled points: the competitors' latest, and today's follow-ups and A/B customers."""
-    query = select(FollowUp.due_on).where(
+    query = select(col(FollowUp.due_on)).where(
         FollowUp.site_id == site.id,
         col(FollowUp.done_at).is_(None),
         col(FollowUp.cancelled).is_(False),
@@ -161,5 +183,5 @@ def prefill_morning(session: Session, site: Site, day: date) -> dict[str, list[s
     )
     dues = list(session.exec(query))
     due_today, overdue = sum(d == day for d in dues), sum(d < day for d in dues)
-    focus = [f'今日到期追访 {due_today} 个，逾期 {overdue} 个', *_intent(session, site, day)[:8]]
+    focus = [fill('今日到期追访 {n} 个，逾期 {late} 个', n=due_today, late=overdue), *_intent(session, site, day)[:8]]
     return {'competitors': _competitors(session, site, day), 'focus': focus}
