@@ -45,6 +45,7 @@ NAV: list[NavItem] = [  # later parts add their pages here, in the order of the 
     NavItem('/reports', '报表', 'assessment', MANAGERS, in_bar=False),
     NavItem('/reports/morning', '晨会记录', 'wb_sunny', frozenset({Role.SALESPERSON}), in_bar=False),
     NavItem('/reports/minutes', '周例会纪要', 'groups', frozenset({Role.SALESPERSON}), in_bar=False),
+    NavItem('/reports/competitors', '可比楼盘调查', 'location_city', frozenset({Role.SALESPERSON}), in_bar=False),
     NavItem('/staff', '员工', 'badge', MANAGERS),
     NavItem('/sites', '项目', 'apartment', frozenset({Role.ADMIN})),
     NavItem('/me', '我的', 'person', EVERYONE),

@@ -996,4 +996,10 @@ EN: dict[str, str] = {
     '（前次）': '(earlier) ',
     '（已逾期）': ' (overdue)',
     '；本周目标 {n} 套': "; this week's target {n}",
+    '保存调查': 'Save the survey',
+    '新增可比楼盘': 'New comparable project',
+    '新增调查': 'New survey',
+    '添加楼盘': 'Add the project',
+    '调查日期': 'Survey date',
+    '还没有调查记录': 'No survey yet',
 }
