@@ -12,10 +12,12 @@ from . import security
 from .complaint_demo import demo_complaints
 from .demo import demo_morning
 from .duty_demo import demo_duty
+from .reports.demo import demo_history
 from .sites import SiteForm, create_site
 
 ADMIN_USERNAME = 'admin'
 DEMO_SITE_CODE = 'DEMO'
+DEMO_HISTORY_DAYS = 91  # three months behind today: the dashboard, the minutes and the reports show something
 DEMO_PASSWORD = 'anchang-demo'  # noqa: S105 - the demo only: printed with the demo accounts, never used elsewhere
 DEMO_MANAGER = ('王静', '13800000001', 'manager')
 DEMO_ADMIN = ('集团演示管理员', 'demoadmin')
@@ -49,7 +51,7 @@ def first_run(session: Session) -> str | None:
     return password
 
 
-def load_demo(session: Session) -> Site:
+def load_demo(session: Session, *, history_days: int = DEMO_HISTORY_DAYS) -> Site:
     """The demo site 滨江·云庐 with a manager and six salespeople (one in their first month); idempotent."""
     site = session.exec(select(Site).where(Site.code == DEMO_SITE_CODE)).first()
     if site is not None:
@@ -98,4 +100,6 @@ def load_demo(session: Session) -> Site:
     demo_morning(session, site_id=site.id or 0)
     demo_duty(session, site_id=site.id or 0)
     demo_complaints(session, site_id=site.id or 0)
+    if history_days:
+        demo_history(session, site_id=site.id or 0, days=history_days)
     return site
