@@ -148,13 +148,13 @@ def _outcomes(session: Session, site: Site, manager: Staff, rng: random.Random, 
         select(Customer)
         .where(
             Customer.site_id == site.id,
-            Customer.phone.startswith('1392'),  # type: ignore[attr-defined]
+            col(Customer.phone).startswith('1392'),
             Customer.outcome == '',
         )
         .order_by(col(Customer.id))
     ).all()
     for c in graded:
-        first = session.exec(select(Visit.day).where(Visit.customer_id == c.id).order_by(col(Visit.day))).first()
+        first = session.exec(select(col(Visit.day)).where(Visit.customer_id == c.id).order_by(col(Visit.day))).first()
         if first is None or (today - first).days < 5:
             continue
         on = min(first + timedelta(days=rng.randint(3, 25)), today - timedelta(days=1))
