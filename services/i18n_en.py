@@ -1002,4 +1002,6 @@ EN: dict[str, str] = {
     '添加楼盘': 'Add the project',
     '调查日期': 'Survey date',
     '还没有调查记录': 'No survey yet',
+    '{month} 月度销售分析报告': '{month} monthly sales analysis report',
+    '草稿已生成，请于 {n} 日前填写并上报': 'The draft is ready: write your parts and file it by day {n}',
 }

@@ -10,7 +10,7 @@ from nicegui import run, ui
 
 import db
 from models import Staff, utcnow
-from services import events
+from services import events, reports
 from services.i18n import t
 from services.reports import dashboard
 
@@ -52,6 +52,7 @@ async def today_view(me: Staff) -> None:
         ui.label(t('更新于 {time}', time=datetime.now(ZoneInfo(figures.zone)).strftime('%H:%M'))).classes(
             'ac-muted text-sm'
         )
+    report_card(figures)
     tiles(figures)
     chart_card(t('来访（按小时）'), charts.hours_chart(figures.hours), '/analysis', 'chart-hours')
     if figures.receptions:
@@ -73,6 +74,20 @@ async def today_view(me: Staff) -> None:
 def _read(me: Staff, now: datetime) -> dashboard.Today | None:
     with db.session() as s:
         return dashboard.today(s, actor=me, now=now)
+
+
+def report_card(f: dashboard.Today) -> None:
+    """Last month's report: due by the 5th, filed or not."""
+    link = ui.link(target=f'/reports/monthly?month={f.report_month}').classes('no-underline text-inherit w-full')
+    with link, ui.card().classes('w-full gap-0 p-3' + (' bg-red-50' if f.report_late else '')).mark('report-due'):
+        ui.label(t('{month} 月度销售分析报告', month=f.report_month)).classes('text-base font-semibold')
+        if f.report_filed:
+            ui.label(t('第 {n} 版已上报', n=f.report_filed)).classes('text-sm text-green-800')
+        else:
+            state = (
+                t('已逾期，尚未上报') if f.report_late else t('草稿已生成，请于 {n} 日前填写并上报', n=reports.DUE_DAY)
+            )
+            ui.label(state).classes('text-sm ' + ('text-red-700 font-semibold' if f.report_late else 'ac-muted'))
 
 
 def tiles(f: dashboard.Today) -> None:

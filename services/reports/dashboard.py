@@ -15,6 +15,7 @@ from models import (
     ChecklistStatus,
     Customer,
     FollowUp,
+    MonthlyReport,
     ReceptionRecord,
     RosterEntry,
     Site,
@@ -26,6 +27,7 @@ from models import (
 )
 from services import authz, checklists, complaint_lists, duty_templates
 
+from . import filing
 from .period import local_date, local_hour
 from .tables import NONE_GIVEN
 
@@ -61,6 +63,9 @@ class Today:
     checklists_overdue: int = 0
     complaints_open: int = 0
     complaints_overdue: int = 0
+    report_month: str = ''  # last month's report, due by the 5th
+    report_filed: int = 0  # its version filed, 0: not yet
+    report_late: bool = False
 
 
 def today(session: Session, *, actor: Staff, site_id: int | None = None, now: datetime | None = None) -> Today:
@@ -80,6 +85,12 @@ def site_today(session: Session, site: Site, now: datetime) -> Today:
     _touring(session, site, names, out)
     _tasks(session, site, day, now, out)
     out.complaints_open, out.complaints_overdue = complaint_lists.counts(session, site_id=site.id or 0, now=now)
+    out.report_month = filing.report_month(site, now)
+    report = session.exec(
+        select(MonthlyReport).where(MonthlyReport.site_id == site.id, MonthlyReport.month == out.report_month)
+    ).first()
+    out.report_filed = report.filed_version if report else 0
+    out.report_late = filing.is_late(site, report, now)
     return out
 
 
