@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models import Customer, Role, Visit
 from services import reports
 from services.reports import Report
-from tests.factories import make_site
-from tests.services.reports.month_helpers import MONTH, october
+from tests.factories import make_site, make_staff
+from tests.services.reports.month_helpers import MONTH, local, october
 
 START, END = datetime(2026, 9, 30, 16, tzinfo=UTC), datetime(2026, 10, 31, 16, tzinfo=UTC)  # October in Shanghai
 FIRST, LAST = '2026-10-01', '2026-10-31'
@@ -204,3 +205,32 @@ def test_a_month_with_no_data_still_has_every_section_and_its_files(session: Ses
     assert table(report, 'summary', '本月与上月、目标对比')['新客来访'] == [0, 0, 0.0, 0.0]
     xlsx, pdf = reports.exports(report, None)
     assert xlsx[:2] == b'PK' and pdf[:5] == b'%PDF-'
+
+
+def test_a_site_in_its_first_week_reports_its_few_days(session: Session) -> None:
+    site = make_site(session, name='新开盘', code='FW')
+    person = make_staff(session, site=site, role=Role.SALESPERSON, name='赵雪')
+    customer = Customer(site_id=site.id or 0, surname='钱', title='女士', phone='13600000001', channel='网络')
+    session.add(customer)
+    session.flush()
+    for n, day in enumerate([date(2026, 10, 29), date(2026, 10, 30)]):  # opened on the 29th
+        session.add(
+            Visit(
+                site_id=site.id or 0,
+                day=day,
+                customer_id=customer.id or 0,
+                arrived_at=local(day, 11),
+                status='ended',
+                assigned_id=person.id,
+                returning_customer=n > 0,
+                request_key=f'fw{n}',
+            )
+        )
+    session.commit()
+    report = reports.build(session, site, MONTH)
+    weeks = table(report, 'visits', '来访：按周与渠道')
+    assert list(weeks)[-1] == '第5周 10.26-10.31' and weeks['第5周 10.26-10.31'][-1] == 2
+    assert sum(v[-1] for v in weeks.values()) == 2
+    assert table(report, 'summary', '本月与上月、目标对比')['老客来访'][:2] == [1, 0]
+    xlsx, pdf = reports.exports(report, None)
+    assert xlsx and pdf
