@@ -180,16 +180,16 @@ def _channels(built: reports.Report) -> list[str]:
 def section_card(section: reports.Section) -> None:
     with ui.expansion(t(section.title)).classes('w-full bg-white').mark(f'section-{section.key}'):
         if section.note:
-            ui.label(section.note).classes('ac-muted text-sm')
+            ui.label(t(section.note)).classes('ac-muted text-sm')
         if section.text:
             ui.label(section.text).classes('text-sm whitespace-pre-wrap')
         for table in section.tables:
-            ui.label(table.title).classes('text-sm font-semibold mt-2')
+            ui.label(t(table.title)).classes('text-sm font-semibold mt-2')
             if not table.rows:
                 ui.label(t('本月无数据')).classes('ac-muted text-sm')
                 continue
             columns = [
-                {'name': str(i), 'label': c, 'field': str(i), 'align': 'left'} for i, c in enumerate(table.columns)
+                {'name': str(i), 'label': t(c), 'field': str(i), 'align': 'left'} for i, c in enumerate(table.columns)
             ]
             rows = [{str(i): v for i, v in enumerate(r)} for r in table.rows]
             ui.table(columns=columns, rows=rows).props('dense flat wrap-cells').classes('w-full text-sm')

@@ -26,6 +26,7 @@ from models import (
     utcnow,
 )
 from services import authz, checklists, complaint_lists, duty_templates
+from services.errors import NotFound
 
 from . import filing
 from .period import local_date, local_hour
@@ -73,7 +74,7 @@ def today(session: Session, *, actor: Staff, site_id: int | None = None, now: da
     authz.require(actor, authz.MANAGERS)
     site = session.get(Site, authz.scope_site(actor, site_id) or 0)
     if site is None:
-        raise PermissionError('no site')
+        raise NotFound()
     return site_today(session, site, now or utcnow())
 
 
