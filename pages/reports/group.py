@@ -16,11 +16,17 @@ CHART_SITES = 15  # the busiest sites on the chart; every site in the list below
 
 async def group_today(me: Staff) -> None:
     view = ui.refreshable(group_view)
-    await view(me)
+    ready = {'now': False}
+    await view(me, ready)
+    ui.timer(0.01, lambda: (ready.update(now=True), view.refresh()), once=True)  # the page first, then the figures
     ui.timer(60.0, view.refresh, immediate=False)
 
 
-async def group_view(me: Staff) -> None:
+async def group_view(me: Staff, ready: dict[str, bool]) -> None:
+    if not ready['now']:
+        ui.label(t('各项目今日')).classes('text-lg font-semibold')
+        ui.spinner(size='lg').classes('self-center')
+        return
     rows = await run.io_bound(_read, me)
     if rows is None:
         return

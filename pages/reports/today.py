@@ -21,9 +21,14 @@ TICK_S = 60.0
 
 
 async def manager_today(me: Staff) -> None:
-    """Today's figures of the manager's site, redrawn when the site's rotation, duty or complaints change."""
+    """Today's figures of the manager's site, redrawn when the site's rotation, duty or complaints change.
+
+    The page is sent at once and the figures follow (a timer fires as the phone connects): the greeting and the
+    shortcuts do not wait for the day's queries."""
     view = ui.refreshable(today_view)
-    await view(me)
+    ready = {'now': False}
+    await view(me, ready)
+    ui.timer(0.01, lambda: (ready.update(now=True), view.refresh()), once=True)
     last = {'at': time.monotonic(), 'pending': False}
 
     def redraw_later() -> None:
@@ -43,7 +48,11 @@ async def manager_today(me: Staff) -> None:
     ui.timer(TICK_S, view.refresh, immediate=False)
 
 
-async def today_view(me: Staff) -> None:
+async def today_view(me: Staff, ready: dict[str, bool]) -> None:
+    if not ready['now']:
+        ui.label(t('今日看板')).classes('text-lg font-semibold')
+        ui.spinner(size='lg').classes('self-center')
+        return
     figures = await run.io_bound(_read, me, utcnow())
     if figures is None:
         return
