@@ -221,13 +221,19 @@ def _pdf(me: Staff, minutes_id: int) -> tuple[str, bytes]:
 
 
 async def to_sign_card(me: Staff) -> None:
-    """On the home page: minutes waiting for my signature."""
-    waiting = await run.io_bound(_to_sign, me) or []
-    for m in waiting:
-        link = ui.link(target=f'/reports/minutes/{m.id}').classes('no-underline w-full')
-        with link, ui.card().classes('w-full p-3 bg-amber-50').mark('minutes-to-sign'):
-            ui.label(t('周例会纪要待您会签')).classes('text-base font-semibold text-amber-900')
-            ui.label(t('{day} 起一周', day=m.week_start.isoformat())).classes('text-sm')
+    """On the home page: minutes waiting for my signature (filled in as the phone connects: the page does not wait)."""
+    box = ui.column().classes('w-full gap-3 empty:hidden')
+
+    async def fill() -> None:
+        waiting = await run.io_bound(_to_sign, me) or []
+        with box:
+            for m in waiting:
+                link = ui.link(target=f'/reports/minutes/{m.id}').classes('no-underline w-full')
+                with link, ui.card().classes('w-full p-3 bg-amber-50').mark('minutes-to-sign'):
+                    ui.label(t('周例会纪要待您会签')).classes('text-base font-semibold text-amber-900')
+                    ui.label(t('{day} 起一周', day=m.week_start.isoformat())).classes('text-sm')
+
+    ui.timer(0.01, fill, once=True)
 
 
 def _to_sign(me: Staff) -> list:
