@@ -17,7 +17,7 @@ from services.reports import dashboard
 from . import charts
 
 MIN_REDRAW_S = 5.0  # a busy site changes every few seconds: the manager's charts follow at most this often
-TICK_S = 60.0
+TICK_S = 300.0  # overdue follow-ups and tour minutes move with the clock; everything else comes by events
 
 
 async def manager_today(me: Staff) -> None:
