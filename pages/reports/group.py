@@ -19,7 +19,6 @@ async def group_today(me: Staff) -> None:
     ready = {'now': False}
     await view(me, ready)
     ui.timer(0.01, lambda: (ready.update(now=True), view.refresh()), once=True)  # the page first, then the figures
-    ui.timer(300.0, view.refresh, immediate=False)
 
 
 async def group_view(me: Staff, ready: dict[str, bool]) -> None:

@@ -17,7 +17,6 @@ from services.reports import dashboard
 from . import charts
 
 MIN_REDRAW_S = 5.0  # a busy site changes every few seconds: the manager's charts follow at most this often
-TICK_S = 300.0  # overdue follow-ups and tour minutes move with the clock; everything else comes by events
 
 
 async def manager_today(me: Staff) -> None:
@@ -45,7 +44,6 @@ async def manager_today(me: Staff) -> None:
 
     for event in (events.rotation_changed, events.duty_changed, events.complaint_changed):
         event.subscribe(changed)
-    ui.timer(TICK_S, view.refresh, immediate=False)
 
 
 async def today_view(me: Staff, ready: dict[str, bool]) -> None:
