@@ -20,9 +20,10 @@ from pages import ROUTERS
 from pages.group import health_router
 from pages.notify import bench_hook as notify_bench
 from pages.signin import fast_lane
-from services import backup, demo, group, notify, privacy, wiring
+from services import backup, demo, group, notify, privacy, reports, wiring
 from services.accounts import setup
 from services.core import i18n
+from services.core.errors import NotFound, ValidationError
 
 ASSETS = Path(__file__).parent / 'assets'
 
@@ -75,6 +76,22 @@ def backup_command(settings: Settings, command: str, folder: str | None) -> int:
     return 0
 
 
+def write_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """`main.py report --site CODE --month YYYY-MM --out DIR`: the filed report (or the draft) as Excel and PDF."""
+    if not args.site or not args.month:
+        parser.error('report needs --site CODE and --month YYYY-MM')
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with db.session() as s:
+            stem, xlsx, pdf = reports.export_site(s, site_code=args.site, month=args.month)
+    except (NotFound, ValidationError) as e:
+        parser.error(f'no report: {e}')
+    for suffix, data in (('.xlsx', xlsx), ('.pdf', pdf)):
+        (out / (stem + suffix)).write_bytes(data)
+        print(out / (stem + suffix), flush=True)
+
+
 def compose(settings: Settings) -> None:
     """Static files, the auth middleware, the shared head and every page."""
     config.set_current(settings)
@@ -124,13 +141,16 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         'command',
         nargs='?',
-        choices=['serve', 'demo', 'backup', 'restore'],
+        choices=['serve', 'demo', 'report', 'backup', 'restore'],
         default='serve',
-        help='serve (default) the app, load the demo site and then serve, back up (--out DIR) or restore DIR',
+        help='serve (default), load the demo and serve, write a monthly report, back up (--out DIR) or restore DIR',
     )
     parser.add_argument('source', nargs='?', help='restore: the backup folder to restore from')
     parser.add_argument('--out', help='backup: the folder to write the backup to (new or empty)')
     parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
+    parser.add_argument('--site', help='report: the site code')
+    parser.add_argument('--month', help='report: the month, YYYY-MM')
+    parser.add_argument('--out', default='.', help='report: the folder to write the .xlsx and .pdf to')
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -139,6 +159,9 @@ def main(argv: list[str]) -> None:
     if args.command in ('backup', 'restore'):
         sys.exit(backup_command(settings, args.command, args.out if args.command == 'backup' else args.source))
     prepare(settings)
+    if args.command == 'report':
+        write_report(parser, args)
+        return
     if args.command == 'demo':
         load_demo(settings)
     if args.no_serve:

@@ -3,6 +3,7 @@
 from .audit import AuditLog
 from .auth import LoginThrottle, RateCounter
 from .base import UTCDateTime, utcnow
+from .competitor import Competitor, CompetitorSurvey
 from .complaint import Complaint, ComplaintStatus, ComplaintStep, Severity
 from .customer import Customer
 from .display import DisplayToken
@@ -32,6 +33,15 @@ from .notify import (
 )
 from .photo import Photo
 from .record import ContactKind, ContactLog, ReceptionRecord
+from .report import (
+    ActionItem,
+    MinutesSignature,
+    MinutesStatus,
+    MonthlyReport,
+    MorningMeeting,
+    ReportFiling,
+    WeeklyMinutes,
+)
 from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
 from .site import Site
 from .staff import Role, Staff
@@ -39,6 +49,7 @@ from .tour import Tour, TourStop, TourStopVisit
 from .visit import Visit, VisitStatus
 
 __all__ = [
+    'ActionItem',
     'Anchor',
     'AuditLog',
     'ChannelKind',
@@ -47,6 +58,8 @@ __all__ = [
     'ChecklistKind',
     'ChecklistStatus',
     'ChecklistTemplate',
+    'Competitor',
+    'CompetitorSurvey',
     'Complaint',
     'ComplaintStatus',
     'ComplaintStep',
@@ -61,6 +74,10 @@ __all__ = [
     'GroupVersion',
     'ItemResult',
     'LoginThrottle',
+    'MinutesSignature',
+    'MinutesStatus',
+    'MonthlyReport',
+    'MorningMeeting',
     'NotifyAlert',
     'NotifyChannel',
     'NotifyDelivery',
@@ -71,6 +88,7 @@ __all__ = [
     'RateCounter',
     'ReceptionRecord',
     'Rectification',
+    'ReportFiling',
     'Role',
     'RosterEntry',
     'Severity',
@@ -86,5 +104,6 @@ __all__ = [
     'UTCDateTime',
     'Visit',
     'VisitStatus',
+    'WeeklyMinutes',
     'utcnow',
 ]

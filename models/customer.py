@@ -35,7 +35,7 @@ class Customer(SQLModel, table=True):
     grade: str | None = Field(default=None, max_length=1)  # intent grade A–D (the site's definitions)
     version: int = Field(default=0)  # bumped on every edit of the record: two phones cannot overwrite each other
     outcome: str = Field(default='', max_length=8)  # '' open / deal 成交 / lost 未成交
-    outcome_on: date | None = None
+    outcome_on: date | None = Field(default=None, index=True)  # the month's deals of every site, for the group
     deal_unit: str = Field(default='', max_length=30)
     deal_amount_wan: float | None = None  # 万元
     lost_reason: str = Field(default='', max_length=60)

@@ -1,6 +1,7 @@
 """Thin page functions, one subpackage per area as in services/; `ROUTERS` is what main.py mounts."""
 
 from . import accounts, complaints, customers, duty, home, notify, privacy, rotation, signin, tours
+from . import reports as reports_pages
 
 ROUTERS = [
     signin.walkin.router,  # the visitor's light page first: /v/ is plain HTML
@@ -29,4 +30,5 @@ ROUTERS = [
     complaints.new.router,  # /complaints/new before /complaints/{id}
     complaints.detail.router,
     *notify.ROUTERS,
+    *reports_pages.ROUTERS,
 ]

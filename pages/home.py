@@ -1,4 +1,4 @@
-"""Home: a greeting and the shortcuts this role has."""
+"""Home: a greeting, today's figures for the manager (经理看板) and the group admin, then the shortcuts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from components.duty_widgets import duty_home_card
 from components.frame import frame, nav_for
 from components.session import guard
 from models import Role
+from pages.reports import group_today, manager_today, to_sign_card
 from services.core.i18n import t
 
 router = APIRouter()
@@ -16,7 +17,7 @@ ROLE_NAMES = {Role.SALESPERSON: '置业顾问', Role.MANAGER: '销售经理', Ro
 
 
 @router.page('/')
-def home_page() -> None:
+async def home_page() -> None:
     me = guard()
     if me is None:
         return
@@ -26,6 +27,12 @@ def home_page() -> None:
             ui.label(t(ROLE_NAMES[Role(me.role)])).classes('ac-muted')
         duty_home_card(me)
         complaint_home_card(me)
+        if me.site_id is not None:
+            await to_sign_card(me)
+        if me.role == Role.MANAGER:
+            await manager_today(me)
+        elif me.role == Role.ADMIN:
+            await group_today(me)
         with ui.grid(columns=2).classes('w-full gap-3'):
             for item in (i for i in nav_for(me) if i.path not in ('/', '/me')):  # both are in the bar
                 with (

@@ -12,8 +12,10 @@ from services.core import security
 from services.demo.complaints import demo_complaints
 from services.demo.duty import demo_duty
 from services.demo.morning import demo_morning
+from services.reports import demo as report_demo
 
 DEMO_SITE_CODE = 'DEMO'
+DEMO_HISTORY_DAYS = 91  # three months behind today: the dashboard, the minutes and the reports show something
 DEMO_PASSWORD = 'anchang-demo'  # noqa: S105 - the demo only: printed with the demo accounts, never used elsewhere
 DEMO_MANAGER = ('王静', '13800000001', 'manager')
 DEMO_ADMIN = ('集团演示管理员', 'demoadmin')
@@ -27,7 +29,7 @@ DEMO_SALES = [  # name, phone, username, days since joining
 ]
 
 
-def load_demo(session: Session) -> Site:
+def load_demo(session: Session, *, history_days: int = DEMO_HISTORY_DAYS) -> Site:
     """The demo site 滨江·云庐 with a manager and six salespeople (one in their first month); idempotent."""
     site = session.exec(select(Site).where(Site.code == DEMO_SITE_CODE)).first()
     if site is not None:
@@ -76,4 +78,6 @@ def load_demo(session: Session) -> Site:
     demo_morning(session, site_id=site.id or 0)
     demo_duty(session, site_id=site.id or 0)
     demo_complaints(session, site_id=site.id or 0)
+    if history_days:
+        report_demo.demo_history(session, site_id=site.id or 0, days=history_days)
     return site

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 
 import db
 from models import NotifyAlert, Visit, VisitStatus, utcnow
-
 from services.core.i18n import t
+
 from .outbox import VISITOR_ASSIGNED, Alert
 
 SWEEP_S = 5.0

@@ -22,8 +22,8 @@ from models import (
 )
 from services.core import audit, authz
 from services.core.errors import NotFound, ValidationError
-
 from services.core.i18n import t
+
 from . import webpush
 from .outbox import Alert, enqueue
 

@@ -19,7 +19,6 @@ from models import (
     utcnow,
 )
 from services.core.events import VisitorAlert
-
 from services.core.i18n import t
 
 VISITOR_ASSIGNED = 'visitor_assigned'

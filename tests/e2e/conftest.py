@@ -39,8 +39,8 @@ def app_environment() -> None:
 
 @pytest.fixture(scope='session')
 def server() -> Iterator[AppServer]:
-    """The app with the demo site loaded, on a free port, for the whole run."""
-    with AppServer(['demo'], timeout=90) as app:  # a loaded CI machine starts it slowly
+    """The app with the demo site loaded (three months of history: give it time), on a free port, for the run."""
+    with AppServer(['demo'], timeout=120.0) as app:
         yield app
 
 
