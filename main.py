@@ -13,7 +13,7 @@ from nicegui import app, ui
 import config
 import db
 from bench import hooks as bench_hooks
-from components import alert, complaint_alert, live_board, session
+from components import alert, complaint_alert, live_board, owner_notice, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS
@@ -57,6 +57,7 @@ def compose(settings: Settings) -> None:
     i18n.configure(default=settings.language, resolver=session.language)
     session.configure(session_hours=settings.session_hours)
     alert.install_dispatcher()
+    owner_notice.install_dispatcher()  # 代接 told to the owner, unanswered alerts to the manager
     live_board.install()
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
     mount_pwa_routes(ASSETS)

@@ -22,7 +22,7 @@ from .duty import (
 from .followup import FollowUp, PhoneCall
 from .photo import Photo
 from .record import ContactKind, ContactLog, ReceptionRecord
-from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
+from .rotation import LunchSlot, RosterEntry, StaffState, TurnEntry, TurnKind
 from .site import Site
 from .staff import Role, Staff
 from .tour import Tour, TourStop, TourStopVisit
@@ -48,6 +48,7 @@ __all__ = [
     'FollowUp',
     'ItemResult',
     'LoginThrottle',
+    'LunchSlot',
     'PhoneCall',
     'Photo',
     'RateCounter',

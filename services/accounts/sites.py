@@ -17,7 +17,10 @@ from services.core.validation import clean_text
 DEFAULT_SETTINGS: dict[str, Any] = {
     'protection_days': 30,  # 客户保护期: ownership lapses this long after the last contact
     'hold_out_overdue_followups': False,  # 追访逾期者暂停接待
-    'signin_window_minutes': 0,  # 0: the entrance QR is valid for the whole local day
+    'signin_window_minutes': 0,
+    'on_behalf_uses_turn': False,  # 代接 uses the colleague's turn (default: they keep their place)
+    'greet_timeout_s': 60,  # an alert not answered in this time passes to the next colleague
+    'greet_reminder_s': 20,  # … after a reminder at this time  # 0: the entrance QR is valid for the whole local day
     'channels': ['路过', '朋友介绍', '网络', '户外广告', '报纸', '电台', '老客户推荐', '其他'],
 }
 

@@ -126,10 +126,16 @@ def _rows(session: Session, site: Site, day: date, receptions: Counter[int | Non
     if not entries:
         return []
     staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_([e.staff_id for e in entries])))}
-    trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id])}
+    trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id], day)}
     held = roster.held_out(session, site, {e.staff_id for e in entries} - trainees, utcnow())  # e.g. overdue follow-ups
     seats = [
-        rotation.Seat(e.staff_id, e.position, StaffState(e.state), eligible=e.staff_id not in trainees | held)
+        rotation.Seat(
+            e.staff_id,
+            e.position,
+            StaffState(e.state),
+            eligible=e.staff_id not in trainees | held,
+            kept_turns=e.kept_turns,
+        )
         for e in entries
     ]
     nxt = rotation.up_next(seats)
