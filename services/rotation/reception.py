@@ -54,9 +54,9 @@ def route(
     owner = ownership.protected_owner(session, customer, now)
     if owner is not None and owner not in exclude and rotation.owner_free(day.seats, owner, day.trainees):
         receiver: int | None = owner
+        roster.ledger(session, day, now, staff_id=owner, kind=TurnKind.OWNER, visit_id=visit.id)  # the seat before
         seat_of(day, owner).state = StaffState.RECEIVING
         visit.by_owner = True
-        roster.ledger(session, day, now, staff_id=owner, kind=TurnKind.OWNER, visit_id=visit.id)
     elif owner is not None:
         receiver = _on_behalf(session, day, visit, owner, now, exclude)
     else:
@@ -225,8 +225,8 @@ def _on_behalf(
     else:
         receiver = rotation.choose(day.seats, exclude=exclude | {owner}).receiver
         if receiver is not None:
-            seat_of(day, receiver).state = StaffState.RECEIVING
             roster.ledger(session, day, now, staff_id=receiver, kind=TurnKind.ON_BEHALF, visit_id=visit.id)
+            seat_of(day, receiver).state = StaffState.RECEIVING
     if receiver is not None:
         visit.on_behalf_of_id = owner
     return receiver
