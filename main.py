@@ -13,7 +13,7 @@ from nicegui import app, ui
 import config
 import db
 from bench import hooks as bench_hooks
-from components import alert, complaint_alert, live_board, owner_notice, session
+from components import alert, complaint_alert, greet_sweep, live_board, owner_notice, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, load_settings
 from pages import ROUTERS
@@ -60,6 +60,7 @@ def compose(settings: Settings) -> None:
     owner_notice.install_dispatcher()  # 代接 told to the owner, unanswered alerts to the manager
     live_board.install()
     app.on_startup(complaint_alert.start_sweep)  # overdue complaints escalate to the group admin
+    app.on_startup(greet_sweep.start)  # alerts nobody answers: reminded, then passed on
     mount_pwa_routes(ASSETS)
     add_pwa_head()
     ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)
