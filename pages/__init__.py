@@ -11,6 +11,7 @@ ROUTERS = [
     accounts.sites.router,
     rotation.board.router,
     rotation.manage.router,
+    rotation.fairness.router,
     customers.search.router,
     customers.file.router,
     tours.tour.router,

@@ -14,6 +14,7 @@ from components.board import STATE_LABELS, board_view
 from components.frame import dialog_buttons, frame, page_dialog
 from components.session import guard
 from models import Role, Staff, StaffState, TurnEntry
+from pages.rotation.links import rotation_links
 from services.accounts import sites
 from services.accounts import staff as staff_service
 from services.core import events
@@ -32,11 +33,20 @@ TURN_LABELS = {
     'returned_invalid': '无效接待，归还轮次',
     'moved': '经理调整',
     'undone': '撤销分配',
+    'on_behalf': '代接（不占轮次）',
+    'taken_over': '归属人接手',
+    'unanswered': '未响应，转给下一位',
+    'held_out': '暂停接待',
+    'rejoined': '重新上岗，排到末位',
 }
 
 
-REASON_LABELS = {str(state): label for state, label in STATE_LABELS.items()} | {'on_behalf': '代接'}
-SILENT_REASONS = frozenset({'reorder', 'undo', 'manager'})  # the entry's kind already says it
+REASON_LABELS = {str(state): label for state, label in STATE_LABELS.items()} | {
+    'on_behalf': '代接',
+    'held_out': '追访逾期',
+    'take_over': '接手',
+}
+SILENT_REASONS = frozenset({'reorder', 'undo', 'manager', '未响应'})  # the entry's kind already says it
 
 
 @router.page('/rotation/manage')
@@ -48,6 +58,7 @@ def manage_page() -> None:
         ui.button(
             t('撤销最近一次分配（2 分钟内）'), icon='undo', on_click=lambda: act(rotation_manage.undo_last)
         ).props('outline color=red-8').classes('w-full ac-big-btn').mark('undo')
+        rotation_links()  # 公平性, 午餐轮休安排, 轮序规则
         live = ui.refreshable(overrides)  # this phone's own view
         live(me)
         log = ui.refreshable(ledger)
@@ -117,8 +128,18 @@ def ledger_text(entry: TurnEntry, names: dict[int | None, str], tz: ZoneInfo) ->
     at = entry.at.astimezone(tz)
     who = names.get(entry.staff_id, '')
     by = t('（经理 {name}）', name=names.get(entry.actor_id, '')) if entry.actor_id else ''
-    why = reason_text(entry.reason)
+    why = ' · '.join(p for p in (reason_text(entry.reason), counted(entry)) if p)
     return f'{at:%H:%M:%S} {who} · {t(TURN_LABELS.get(entry.kind, "轮次变动"))}{f" · {why}" if why else ""}{by}'
+
+
+def counted(entry: TurnEntry) -> str:
+    """A kept place or a hold-out is one line per absence: how many went past, and whether it is made up."""
+    if entry.kind not in ('skipped_kept', 'held_out'):
+        return ''
+    past = t('期间跳过 {n} 组', n=entry.skipped)
+    if entry.kind == 'held_out':
+        return past
+    return f'{t("保留位置")}，{past}（{t("已补接") if entry.closed_at else t("待补接")}）'
 
 
 def reason_text(reason: str | None) -> str:
