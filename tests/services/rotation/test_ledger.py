@@ -71,7 +71,7 @@ def test_a_hold_out_has_a_ledger_line_with_its_count(session: Session, monkeypat
 
 def test_the_spread_among_those_available_all_day(session: Session) -> None:
     site, people = staffed_site(session, ['甲', '乙', '丙'])
-    for i in range(7):
+    for _ in range(7):
         result = arrive(site)
         finish(next(p for p in people if p.name == result.consultant), result.visit_id)
     with db.session() as s:
