@@ -12,6 +12,7 @@ ROUTERS = [
     rotation.board.router,
     rotation.manage.router,
     rotation.fairness.router,
+    rotation.lunch.router,
     customers.search.router,
     customers.file.router,
     tours.tour.router,
