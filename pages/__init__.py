@@ -13,6 +13,7 @@ ROUTERS = [
     rotation.manage.router,
     rotation.fairness.router,
     rotation.lunch.router,
+    rotation.rules.router,
     customers.search.router,
     customers.file.router,
     tours.tour.router,

@@ -35,6 +35,7 @@ async def rotation_page() -> None:
         return
     with frame('接待轮序', me, active='/rotation'):
         desk_button(me)
+        ui.link(t('轮序规则'), '/rotation/rules').classes('text-sm text-teal-8 self-end').mark('rules-link')
         if me.role == Role.MANAGER:
             ui.button(t('轮序管理'), icon='tune', on_click=lambda: ui.navigate.to('/rotation/manage')).props(
                 'outline color=teal-8'
