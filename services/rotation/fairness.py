@@ -25,6 +25,9 @@ NOT_ALL_DAY = frozenset(
         TurnKind.HELD_OUT,
         TurnKind.MOVED,
         TurnKind.REJOINED,
+        TurnKind.RETURNED_INVALID,  # a turn given back is owed, like a kept place: they take the next one
+        TurnKind.UNDONE,
+        TurnKind.TAKEN_OVER,
     }
 )
 RECEIVED = (VisitStatus.ASSIGNED, VisitStatus.RECEIVING, VisitStatus.ENDED)
@@ -51,7 +54,7 @@ class PersonDay:
     held_out: int  # hold-outs (one per hold-out), passing over `held_out_skipped` visitors
     held_out_skipped: int
     invalid_returned: int
-    all_day: bool  # available all day: on the roster from the start, never passed over, moved or absent
+    all_day: bool  # available all day: on the roster from the start, never passed over, moved, absent or owed
 
     @property
     def balanced(self) -> bool:

@@ -12,7 +12,7 @@ from models import Customer, Site, Staff, StaffState, TurnKind, Visit, VisitStat
 from services.accounts import sites
 from services.core import events
 from services.core.events import Unanswered, VisitorAlert
-from services.rotation import roster
+from services.rotation import ledger, roster
 from services.rotation import rules as rotation
 from services.rotation.reception import alerts_for, commit_day, open_visits, route, seat_of
 
@@ -73,7 +73,12 @@ def pass_unanswered(session: Session, *, site_id: int, now: datetime) -> list[Un
 
 def _pass_on(session: Session, day: roster.Roster, visit: Visit, missed: int, now: datetime) -> list[VisitorAlert]:
     """The one who did not answer: a ledger line, to the back, free; their ownership of a new customer undone."""
-    roster.ledger(session, day, now, staff_id=missed, kind=TurnKind.UNANSWERED, visit_id=visit.id, reason=UNANSWERED)
+    entry = roster.ledger(
+        session, day, now, staff_id=missed, kind=TurnKind.UNANSWERED, visit_id=visit.id, reason=UNANSWERED
+    )
+    for line in ledger.open_entries(session, day, {missed}).values():
+        if line.kind == TurnKind.SKIPPED_KEPT:  # to the back: a place kept meanwhile is lost with it
+            ledger.close(session, line, entry, now)
     customer = session.get(Customer, visit.customer_id)
     assert customer is not None
     if visit.made_owner:
