@@ -13,6 +13,7 @@ from services.rotation.roster import Roster
 from services.rotation.rules import Skip
 
 COUNTED = (TurnKind.SKIPPED_KEPT, TurnKind.HELD_OUT)  # one line per absence, counting the visitors gone past
+TAKING = (TurnKind.ASSIGNED, TurnKind.MADE_UP, TurnKind.OWNER, TurnKind.ON_BEHALF)
 
 
 def record_skips(session: Session, day: Roster, skips: list[Skip], *, visit_id: int | None, now: datetime) -> None:
@@ -23,6 +24,10 @@ def record_skips(session: Session, day: Roster, skips: list[Skip], *, visit_id: 
     open_lines = open_entries(session, day, {s.staff_id for s in skips})
     for skip in skips:
         line = open_lines.get((skip.staff_id, skip.kind))
+        if line is not None and skip.kind == TurnKind.HELD_OUT and _received_since(session, line):
+            line.closed_at = now  # that hold-out ended with a reception: this is a new one
+            session.add(line)
+            line = None
         if skip.kind in COUNTED and line is not None:
             line.skipped += 1
             session.add(line)
@@ -37,9 +42,11 @@ def record_skips(session: Session, day: Roster, skips: list[Skip], *, visit_id: 
 
 
 def close_open(session: Session, day: Roster, staff_id: int, by: TurnEntry, now: datetime) -> None:
-    """This person receives by turn: their kept place is made up, a hold-out that passed them over is over."""
-    for line in open_entries(session, day, {staff_id}).values():
-        close(session, line, by, now)
+    """This person makes up a kept place: its line is closed by this one (a hold-out's line closes when the next
+    hold-out begins, see record_skips: no query here for every visitor of a burst)."""
+    for (_, kind), line in open_entries(session, day, {staff_id}).items():
+        if kind == TurnKind.SKIPPED_KEPT:
+            close(session, line, by, now)
 
 
 def close(session: Session, line: TurnEntry, by: TurnEntry, now: datetime) -> None:
@@ -55,6 +62,17 @@ def reopen_made_up(session: Session, made_up: TurnEntry) -> bool:
         line.closed_by_id, line.closed_at = None, None
         session.add(line)
     return any(line.kind == TurnKind.SKIPPED_KEPT for line in kept)
+
+
+def _received_since(session: Session, line: TurnEntry) -> bool:
+    query = select(TurnEntry.id).where(
+        TurnEntry.site_id == line.site_id,
+        TurnEntry.day == line.day,
+        TurnEntry.staff_id == line.staff_id,
+        col(TurnEntry.kind).in_(TAKING),
+        col(TurnEntry.id) > (line.id or 0),
+    )
+    return session.exec(query.limit(1)).first() is not None
 
 
 def open_entries(session: Session, day: Roster, staff_ids: set[int]) -> dict[tuple[int, str], TurnEntry]:

@@ -66,7 +66,7 @@ def assign_to(session: Session, *, actor: Staff, visit_id: int, staff_id: int, n
     entry = roster.ledger(
         session, day, now, staff_id=staff_id, kind=kind, visit_id=visit.id, reason='manager', actor_id=actor.id
     )
-    if uses_turn:
+    if uses_turn and seat.kept_turns:
         ledger.close_open(session, day, staff_id, entry, now)
         seat.position, seat.kept_turns = max(s.position for s in day.seats) + 1, 0
     seat.state = StaffState.RECEIVING

@@ -248,7 +248,8 @@ def take_turn(
     ledger.record_skips(session, day, decision.skips, visit_id=visit.id, now=now)
     kind = TurnKind.MADE_UP if decision.make_up else TurnKind.ASSIGNED
     entry = roster.ledger(session, day, now, staff_id=decision.receiver, kind=kind, visit_id=visit.id, reason=reason)
-    ledger.close_open(session, day, decision.receiver, entry, now)
+    if decision.make_up:
+        ledger.close_open(session, day, decision.receiver, entry, now)
     rotation.apply(day.seats, decision)
     return decision.receiver
 
