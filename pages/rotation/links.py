@@ -14,8 +14,8 @@ LINKS = (
 
 
 def rotation_links() -> None:
-    with ui.row().classes('w-full no-wrap gap-1'):
+    with ui.grid(columns=3).classes('w-full gap-1'):
         for path, label, icon in LINKS:
             ui.button(t(label), icon=icon, on_click=lambda p=path: ui.navigate.to(p)).props(
-                'flat dense no-caps color=teal-8'
-            ).classes('flex-1').mark(f'link-{path.rsplit("/", 1)[-1]}')
+                'flat dense no-caps stack color=teal-8'
+            ).classes('text-xs').mark(f'link-{path.rsplit("/", 1)[-1]}')
