@@ -15,7 +15,6 @@ from services.core.i18n import t
 
 from .alert import install_visitor_alert
 from .complaint_alert import install_complaint_alert
-from .owner_notice import install_owner_notice
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,6 @@ def frame(title: str, staff: Staff, *, active: str = '') -> Iterator[ui.column]:
             ui.label(staff.name).classes('truncate')
     with ui.column().classes('ac-content w-full mx-auto gap-3') as content:
         install_complaint_alert(staff)
-        install_owner_notice(staff)  # 代接 of my customers; for the manager, alerts nobody answered
         yield content
     if staff.site_id is not None:
         install_visitor_alert(staff)

@@ -1,5 +1,5 @@
 """What a salesperson's phone is told about their own customers (您的客户 陈先生 到访，由 李娜 代接, with 接手 when
-free) and what the manager's phone is told about an alert nobody answered — on every page, until it is over."""
+free) and what the manager's phone is told about an alert nobody answered — on the rotation pages, live."""
 
 from __future__ import annotations
 

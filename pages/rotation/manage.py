@@ -9,7 +9,7 @@ from nicegui import APIRouter, ui
 from sqlmodel import Session
 
 import db
-from components import actions
+from components import actions, owner_notice
 from components.board import STATE_LABELS, board_view
 from components.frame import dialog_buttons, frame, page_dialog
 from components.session import guard
@@ -59,6 +59,7 @@ def manage_page() -> None:
             t('撤销最近一次分配（2 分钟内）'), icon='undo', on_click=lambda: act(rotation_manage.undo_last)
         ).props('outline color=red-8').classes('w-full ac-big-btn').mark('undo')
         rotation_links()  # 公平性, 午餐轮休安排, 轮序规则
+        owner_notice.install_owner_notice(me)  # alerts nobody answered
         live = ui.refreshable(overrides)  # this phone's own view
         live(me)
         log = ui.refreshable(ledger)
