@@ -13,7 +13,7 @@ from nicegui import app, ui
 import config
 import db
 from bench import hooks as bench_hooks
-from components import alert, complaint_alert, frame, live_board, session
+from components import alert, complaint_alert, frame, greet_sweep, live_board, owner_notice, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, SettingsError, load_settings
 from pages import ROUTERS
@@ -99,6 +99,7 @@ def compose(settings: Settings) -> None:
     i18n.configure(default=settings.language, resolver=session.language)
     session.configure(session_hours=settings.session_hours)
     alert.install_dispatcher()
+    owner_notice.install_dispatcher()  # 代接 told to the owner, unanswered alerts to the manager
     live_board.install()
     group.join(db.get_engine())  # on PostgreSQL: events to and from the group's other processes
     app.on_startup(group.start)
@@ -108,6 +109,7 @@ def compose(settings: Settings) -> None:
     app.on_startup(privacy.start_retention_job)  # customers past their site's retention are anonymised (PIPL)
     app.on_startup(notify.start_sender)  # the outbox's sender: alerts reach locked phones through the site's channels
     app.on_shutdown(notify.stop_sender)
+    app.on_startup(greet_sweep.start)  # alerts nobody answers: reminded, then passed on
     mount_pwa_routes(ASSETS)
     add_pwa_head()
     ui.add_css((ASSETS / 'app.css').read_text(encoding='utf-8'), shared=True)

@@ -161,4 +161,6 @@ def flags(row: BoardRow) -> list[tuple[str, str]]:
         found.append((t('补接'), 'amber-8'))
     if row.trainee:
         found.append((t('带教中'), 'grey-7'))
+    if row.lunch_until:
+        found.append((t('午餐至 {at}', at=row.lunch_until), 'grey-7'))
     return found

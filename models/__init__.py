@@ -42,7 +42,7 @@ from .report import (
     ReportFiling,
     WeeklyMinutes,
 )
-from .rotation import RosterEntry, StaffState, TurnEntry, TurnKind
+from .rotation import LunchSlot, RosterEntry, StaffState, TurnEntry, TurnKind
 from .site import Site
 from .staff import Role, Staff
 from .tour import Tour, TourStop, TourStopVisit
@@ -74,6 +74,7 @@ __all__ = [
     'GroupVersion',
     'ItemResult',
     'LoginThrottle',
+    'LunchSlot',
     'MinutesSignature',
     'MinutesStatus',
     'MonthlyReport',

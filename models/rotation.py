@@ -30,6 +30,11 @@ class TurnKind(StrEnum):
     RETURNED_INVALID = 'returned_invalid'
     MOVED = 'moved'  # by the manager
     UNDONE = 'undone'
+    ON_BEHALF = 'on_behalf'  # 代接 that used no turn (the site's setting): the colleague keeps their place
+    TAKEN_OVER = 'taken_over'  # the owner, free again, took over a customer a colleague received for them
+    UNANSWERED = 'unanswered'  # 未响应: the alert was not answered in time, the visitor passed on
+    HELD_OUT = 'held_out'  # passed over while held out (overdue follow-ups): one line per hold-out, with its count
+    REJOINED = 'rejoined'  # back on shift after leaving it: to the back
 
 
 class RosterEntry(SQLModel, table=True):
@@ -61,3 +66,21 @@ class TurnEntry(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key='staff.id')
     position_before: int | None = None  # lets the manager undo an assignment exactly
     state_before: str | None = Field(default=None, max_length=12)
+    skipped: int = Field(default=0)  # a kept place or a hold-out: how many visitors went past during it
+    closed_by_id: int | None = Field(default=None)  # a kept place's make-up (or the forfeit that ended it)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class LunchSlot(SQLModel, table=True):
+    """The day's lunch plan (午餐轮休, manual part 3 art. 5): who lunches in which group, from when, how long."""
+
+    __tablename__ = 'lunch_slot'
+    __table_args__ = (UniqueConstraint('site_id', 'day', 'staff_id', name='uq_lunch_day_staff'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key='site.id', index=True)
+    day: date = Field(index=True)
+    staff_id: int = Field(foreign_key='staff.id')
+    group: int = Field(default=1)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)

@@ -44,6 +44,7 @@ class Visit(SQLModel, table=True):
     made_owner: bool = Field(default=False)  # this reception made the receiver the customer's owner
     assigned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # the unanswered alert's reminder
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     invalid_reason: str | None = Field(default=None, max_length=200)
     signed_as: str | None = Field(default=None, max_length=16)  # the name the visitor typed (王先生) on the QR form

@@ -12,6 +12,9 @@ ROUTERS = [
     accounts.sites.router,
     rotation.board.router,
     rotation.manage.router,
+    rotation.fairness.router,
+    rotation.lunch.router,
+    rotation.rules.router,
     customers.search.router,
     customers.file.router,
     privacy.router,  # /customers/{id}/data

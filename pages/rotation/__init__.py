@@ -1,5 +1,5 @@
 """接待轮序: the salesperson's board, the manager's overrides and the office TV."""
 
-from . import board, manage, tv
+from . import board, fairness, lunch, manage, rules, tv
 
-__all__ = ['board', 'manage', 'tv']
+__all__ = ['board', 'fairness', 'lunch', 'manage', 'rules', 'tv']

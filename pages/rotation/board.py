@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from nicegui import APIRouter, background_tasks, run, ui
 
 import db
-from components import actions, alert, live_board
+from components import actions, alert, live_board, owner_notice
 from components.board import STATE_LABELS, minutes_since
 from components.frame import dialog_buttons, frame, page_dialog
 from components.live_board import LiveBoard
@@ -36,6 +36,8 @@ async def rotation_page() -> None:
     with frame('接待轮序', me, active='/rotation'):
         ui.label(t('{name}，您好', name=me.name)).classes('text-sm ac-muted')  # a salesperson lands here
         desk_button(me)
+        owner_notice.install_owner_notice(me)  # my customers received by a colleague (代接), with 接手
+        ui.link(t('轮序规则'), '/rotation/rules').classes('text-sm text-teal-8 self-end').mark('rules-link')
         if me.role == Role.MANAGER:
             ui.button(t('轮序管理'), icon='tune', on_click=lambda: ui.navigate.to('/rotation/manage')).props(
                 'outline color=teal-8'

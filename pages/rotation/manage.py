@@ -12,12 +12,13 @@ from nicegui import APIRouter, background_tasks, run, ui
 from sqlmodel import Session
 
 import db
-from components import actions, live_board
+from components import actions, live_board, owner_notice
 from components.background import alive
 from components.board import STATE_LABELS, counts, notices, row_view
 from components.frame import dialog_buttons, frame, page_dialog
 from components.session import guard
 from models import Role, Staff, StaffState, TurnEntry
+from pages.rotation.links import rotation_links
 from services.accounts import sites
 from services.accounts import staff as staff_service
 from services.core import events
@@ -37,11 +38,20 @@ TURN_LABELS = {
     'returned_invalid': '无效接待，归还轮次',
     'moved': '经理调整',
     'undone': '撤销分配',
+    'on_behalf': '代接（不占轮次）',
+    'taken_over': '归属人接手',
+    'unanswered': '未响应，转给下一位',
+    'held_out': '暂停接待',
+    'rejoined': '重新上岗，排到末位',
 }
 
 
-REASON_LABELS = {str(state): label for state, label in STATE_LABELS.items()} | {'on_behalf': '代接'}
-SILENT_REASONS = frozenset({'reorder', 'undo', 'manager'})  # the entry's kind already says it
+REASON_LABELS = {str(state): label for state, label in STATE_LABELS.items()} | {
+    'on_behalf': '代接',
+    'held_out': '追访逾期',
+    'take_over': '接手',
+}
+SILENT_REASONS = frozenset({'reorder', 'undo', 'manager', '未响应'})  # the entry's kind already says it
 
 
 @router.page('/rotation/manage')
@@ -53,6 +63,8 @@ async def manage_page() -> None:
         ui.button(
             t('撤销最近一次分配（2 分钟内）'), icon='undo', on_click=lambda: act(rotation_manage.undo_last)
         ).props('outline color=red-8').classes('w-full ac-big-btn').mark('undo')
+        rotation_links()  # 公平性, 午餐轮休安排, 轮序规则
+        owner_notice.install_owner_notice(me)  # alerts nobody answered
         page = ManagerView(me)
         seen = events.rotation_version(me.site_id or 0)
         data = await page.read()
@@ -176,8 +188,18 @@ def ledger_text(entry: TurnEntry, names: dict[int | None, str], tz: ZoneInfo) ->
     at = entry.at.astimezone(tz)
     who = names.get(entry.staff_id, '')
     by = t('（经理 {name}）', name=names.get(entry.actor_id, '')) if entry.actor_id else ''
-    why = reason_text(entry.reason)
+    why = ' · '.join(p for p in (reason_text(entry.reason), counted(entry)) if p)
     return f'{at:%H:%M:%S} {who} · {t(TURN_LABELS.get(entry.kind, "轮次变动"))}{f" · {why}" if why else ""}{by}'
+
+
+def counted(entry: TurnEntry) -> str:
+    """A kept place or a hold-out is one line per absence: how many went past, and whether it is made up."""
+    if entry.kind not in ('skipped_kept', 'held_out'):
+        return ''
+    past = t('期间跳过 {n} 组', n=entry.skipped)
+    if entry.kind == 'held_out':
+        return past
+    return f'{t("保留位置")}，{past}（{t("已补接") if entry.closed_at else t("待补接")}）'
 
 
 def reason_text(reason: str | None) -> str:

@@ -20,6 +20,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     'signin_window_minutes': 0,  # 0: the poster's QR is valid during the opening hours of its day
     'poster_margin_minutes': 30,  # the poster's code works this long before opening and after closing
     'retention_years': 2,  # PIPL: a visitor who never came back is anonymised this long after the last contact
+    'on_behalf_uses_turn': False,  # 代接 uses the colleague's turn (default: they keep their place)
+    'greet_timeout_s': 60,  # an alert not answered in this time passes to the next colleague
+    'greet_reminder_s': 20,  # … after a reminder at this time
     'channels': ['路过', '朋友介绍', '网络', '户外广告', '报纸', '电台', '老客户推荐', '其他'],
 }
 

@@ -23,6 +23,20 @@ class VisitorAlert:
     on_behalf_of: str | None  # the owner's name when received on their behalf (代接)
     shadow: bool = False  # the alert goes to a first-month colleague shadowing the receiver
     typed_as: str | None = None  # a returning phone signed in under another name (测先生): staff confirm who it is
+    owner_id: int | None = None  # 代接: the owner, whose phone is told who received their customer
+    reminder: bool = False  # the same alert again: nobody has tapped 我来接待 yet
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """Nobody answered a visitor's alert in time: it passed from one salesperson to another (or waits)."""
+
+    site_id: int
+    visit_id: int
+    customer: str
+    missed_id: int
+    missed: str  # who did not answer
+    now_with: str | None  # who has the visitor now; None: nobody free, the visitor waits
 
 
 staff_changed: Event[int | None] = Event()
@@ -43,7 +57,18 @@ duty_changed: Event[int] = Event()
 complaint_changed: Event[int] = Event()
 """A complaint of this site id was taken in, moved a step, escalated or given a photo."""
 
-ALL_EVENTS = (staff_changed, site_changed, rotation_changed, visitor_assigned, duty_changed, complaint_changed)
+visitor_unanswered: Event[Unanswered] = Event()
+"""A visitor's alert went unanswered and passed on: the site's manager is told."""
+
+ALL_EVENTS = (
+    staff_changed,
+    site_changed,
+    rotation_changed,
+    visitor_assigned,
+    duty_changed,
+    complaint_changed,
+    visitor_unanswered,
+)
 
 
 class Bus(Protocol):

@@ -80,7 +80,7 @@ def log(
     if kind in (ContactKind.CALL, ContactKind.TOUR, ContactKind.FOLLOW_UP, ContactKind.RECORD):
         site = session.get(Site, customer.site_id)
         assert site is not None
-        ownership.record_contact(customer, site, at)
+        ownership.record_contact(customer, site, at, staff_id=staff_id)
 
 
 def set_grade(session: Session, customer: Customer, grade: str, *, staff_id: int | None, at: datetime) -> None:

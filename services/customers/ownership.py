@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from models import Customer, Role, Site, Staff, utcnow
 from services.accounts import sites
+from services.accounts.staff import in_first_month
 from services.core import audit, authz
 from services.core.errors import NotFound, ValidationError
 from services.core.validation import clean_text, mask_phone
@@ -22,11 +24,29 @@ def protected_owner(session: Session, customer: Customer, now: datetime) -> int 
     return owner.id if owner and owner.active and owner.site_id == customer.site_id else None
 
 
-def record_contact(customer: Customer, site: Site, now: datetime) -> None:
-    """A visit, call, tour or follow-up: renews the owner's protection."""
+def record_contact(customer: Customer, site: Site, now: datetime, *, staff_id: int | None) -> None:
+    """A visit, call, tour or follow-up: renews the protection only when it is the owner's own contact (or a visit
+    received on the owner's behalf, which the caller passes as the owner's) while the protection still runs. A
+    lapsed customer is in the shared pool: no contact revives the old owner; the next reception makes a new one."""
     customer.last_contact_at = now
-    if customer.owner_id is not None:
+    if staff_id is not None and staff_id == customer.owner_id and protected(customer, now):
         customer.protected_until = now + timedelta(days=int(sites.setting(site, 'protection_days')))
+
+
+def make_owner(customer: Customer, site: Site, staff_id: int, now: datetime) -> None:
+    """A reception (or the manager) makes this salesperson the owner, protected from now."""
+    customer.owner_id, customer.last_contact_at = staff_id, now
+    customer.protected_until = now + timedelta(days=int(sites.setting(site, 'protection_days')))
+
+
+def protected(customer: Customer, now: datetime) -> bool:
+    """Whether the customer has an owner whose protection still runs (else they are in the shared pool)."""
+    return customer.owner_id is not None and customer.protected_until is not None and customer.protected_until > now
+
+
+def in_pool(customer: Customer, now: datetime) -> bool:
+    """公共客户池: nobody owns the customer, or the owner's protection has lapsed."""
+    return not protected(customer, now)
 
 
 def visible_phone(actor: Staff, customer: Customer) -> str:
@@ -44,6 +64,11 @@ def transfer(
     owner = session.get(Staff, new_owner_id)
     if owner is None or owner.site_id != customer.site_id or not owner.active:
         raise ValidationError('owner', '新的归属人须是本项目在职员工')
+    site = session.get(Site, customer.site_id)
+    assert site is not None
+    today = (now or utcnow()).astimezone(ZoneInfo(site.timezone)).date()  # the site's day, not the machine's
+    if in_first_month(owner, today):
+        raise ValidationError('owner', '入职首月的新员工不能单独拥有客户，请转给其带教师傅')
     return _change(session, actor, customer, reason, 'transfer_customer', lambda c: _give(session, c, owner, now))
 
 
@@ -63,8 +88,7 @@ def merge(session: Session, *, actor: Staff, keep_id: int, merge_id: int, reason
 def _give(session: Session, customer: Customer, owner: Staff, now: datetime | None) -> None:
     site = session.get(Site, customer.site_id)
     assert site is not None
-    customer.owner_id = owner.id
-    record_contact(customer, site, now or utcnow())
+    make_owner(customer, site, owner.id or 0, now or utcnow())
 
 
 def _managed_customer(session: Session, actor: Staff, customer_id: int) -> Customer:

@@ -3,6 +3,17 @@ overrides and the board every phone and the TV show.
 
 This package is the area's public face: other areas and the pages import the modules named in `__all__`."""
 
-from . import board, overrides, reception, roster, rules
+from . import behalf, board, fairness, lunch, overrides, reception, roster, rules, rules_text, unanswered
 
-__all__ = ['board', 'overrides', 'reception', 'roster', 'rules']
+__all__ = [
+    'behalf',
+    'board',
+    'fairness',
+    'lunch',
+    'overrides',
+    'reception',
+    'roster',
+    'rules',
+    'rules_text',
+    'unanswered',
+]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
@@ -16,7 +17,7 @@ from models import Customer, RosterEntry, Site, Staff, StaffState, Visit, VisitS
 from services.accounts.staff import in_first_month
 from services.core import authz
 from services.core.errors import NotFound
-from services.rotation import roster
+from services.rotation import lunch, roster
 from services.rotation import rules as rotation
 
 
@@ -31,6 +32,7 @@ class BoardRow:
     trainee: bool
     kept_turns: int
     up_next: bool
+    lunch_until: str | None = None  # at lunch by the plan: until when, in the site's time (12:45)
 
 
 @dataclass(frozen=True)
@@ -126,13 +128,20 @@ def _rows(session: Session, site: Site, day: date, receptions: Counter[int | Non
     if not entries:
         return []
     staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_([e.staff_id for e in entries])))}
-    trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id])}
+    trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id], day)}
     held = roster.held_out(session, site, {e.staff_id for e in entries} - trainees, utcnow())  # e.g. overdue follow-ups
     seats = [
-        rotation.Seat(e.staff_id, e.position, StaffState(e.state), eligible=e.staff_id not in trainees | held)
+        rotation.Seat(
+            e.staff_id,
+            e.position,
+            StaffState(e.state),
+            eligible=e.staff_id not in trainees | held,
+            kept_turns=e.kept_turns,
+        )
         for e in entries
     ]
     nxt = rotation.up_next(seats)
+    until = _lunch_until(session, site, day, {e.staff_id for e in entries if e.state == StaffState.BREAK})
     rows = [
         BoardRow(
             staff_id=e.staff_id,
@@ -144,11 +153,17 @@ def _rows(session: Session, site: Site, day: date, receptions: Counter[int | Non
             trainee=e.staff_id in trainees,
             kept_turns=e.kept_turns,
             up_next=e.staff_id == nxt,
+            lunch_until=until.get(e.staff_id),
         )
         for e in entries
     ]
     position = {e.staff_id: e.position for e in entries}
     return sorted(rows, key=lambda r: (r.trainee or r.state == StaffState.OFF, position[r.staff_id]))
+
+
+def _lunch_until(session: Session, site: Site, day: date, lunching: set[int]) -> dict[int, str]:
+    ends = lunch.lunch_until(session, site, day, lunching) if lunching else {}
+    return {i: f'{at.astimezone(ZoneInfo(site.timezone)):%H:%M}' for i, at in ends.items()}
 
 
 def _waiting(session: Session, visits: list[Any]) -> list[Waiting]:

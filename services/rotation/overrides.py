@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from models import Customer, Staff, StaffState, TurnEntry, TurnKind, Visit, VisitStatus, utcnow
+from services.accounts import sites
 from services.core import authz
 from services.core.errors import NotFound, ValidationError
 from services.core.validation import clean_text
-from services.rotation import roster
+from services.customers import ownership
+from services.rotation import ledger, roster, rules
 from services.rotation.reception import OPEN, alerts_for, commit_day, give_turn_back, seat_of
 
 UNDO_WINDOW = timedelta(minutes=2)
@@ -44,7 +46,8 @@ def move_to_back(session: Session, *, actor: Staff, staff_id: int, reason: str, 
 
 
 def assign_to(session: Session, *, actor: Staff, visit_id: int, staff_id: int, now: datetime | None = None) -> None:
-    """Give a waiting visitor to a chosen salesperson on today's roster; it counts as their turn."""
+    """Give a waiting visitor to a chosen free salesperson, by the routing's rules: their own protected customer uses
+    no turn; someone else's is 代接 (ownership stays); a new or lapsed customer is their turn and theirs to own."""
     now = now or utcnow()
     day = _locked_day(session, actor, now)
     visit = session.get(Visit, visit_id, populate_existing=True)
@@ -52,23 +55,30 @@ def assign_to(session: Session, *, actor: Staff, visit_id: int, staff_id: int, n
         raise ValidationError('visit', '只能指派等待中的客户')
     if staff_id not in day.entries or staff_id in day.trainees:
         raise ValidationError('staff', '请选择今天在岗的置业顾问')
+    seat = seat_of(day, staff_id)
+    if seat.state != StaffState.AVAILABLE:
+        raise ValidationError('staff', '该置业顾问现在不空闲：一人不能同时接待两组客户')
     customer = session.get(Customer, visit.customer_id)
     assert customer is not None
-    roster.ledger(
-        session,
-        day,
-        now,
-        staff_id=staff_id,
-        kind=TurnKind.ASSIGNED,
-        visit_id=visit.id,
-        reason='manager',
-        actor_id=actor.id,
+    owner = ownership.protected_owner(session, customer, now)
+    uses_turn = owner is None or (owner != staff_id and sites.setting(day.site, 'on_behalf_uses_turn'))
+    kind = TurnKind.ASSIGNED if uses_turn else TurnKind.OWNER if owner == staff_id else TurnKind.ON_BEHALF
+    entry = roster.ledger(
+        session, day, now, staff_id=staff_id, kind=kind, visit_id=visit.id, reason='manager', actor_id=actor.id
     )
-    seat = seat_of(day, staff_id)
-    seat.position, seat.state = max(s.position for s in day.seats) + 1, StaffState.RECEIVING
-    if customer.owner_id is None:
-        customer.owner_id, visit.made_owner = staff_id, True
-    visit.assigned_id, visit.status, visit.assigned_at = staff_id, VisitStatus.ASSIGNED, now
+    if uses_turn and seat.kept_turns:
+        ledger.close_open(session, day, staff_id, entry, now)
+        seat.position, seat.kept_turns = max(s.position for s in day.seats) + 1, 0
+    seat.state = StaffState.RECEIVING
+    if owner is None:
+        ownership.make_owner(customer, day.site, staff_id, now)  # the pool's customer: a stale owner goes
+        visit.made_owner = True
+    visit.by_owner, visit.on_behalf_of_id = owner == staff_id, owner if owner not in (None, staff_id) else None
+    ownership.record_contact(customer, day.site, now, staff_id=owner or staff_id)
+    visit.assigned_id, visit.status, visit.assigned_at, visit.reminded_at = staff_id, VisitStatus.ASSIGNED, now, None
+    visit.shadow_id = rules.shadow_for(staff_id, day.trainees, day.seats)
+    if visit.shadow_id:
+        seat_of(day, visit.shadow_id).state = StaffState.RECEIVING
     commit_day(session, day, now, alerts_for(session, visit, customer))
 
 
@@ -81,7 +91,7 @@ def undo_last(session: Session, *, actor: Staff, now: datetime | None = None) ->
         .where(
             TurnEntry.site_id == day.site.id,
             TurnEntry.day == day.day,
-            col(TurnEntry.kind).in_([TurnKind.ASSIGNED, TurnKind.MADE_UP, TurnKind.OWNER]),
+            col(TurnEntry.kind).in_([TurnKind.ASSIGNED, TurnKind.MADE_UP, TurnKind.OWNER, TurnKind.ON_BEHALF]),
         )
         .order_by(col(TurnEntry.id).desc())
     ).first()

@@ -25,13 +25,14 @@ from models import (
     utcnow,
 )
 from services import notify
+from services.accounts import sites
 from services.core import authz
 from services.core.errors import NotFound, ValidationError
 from services.core.events import VisitorAlert, emit_rotation
 from services.core.validation import clean_text
 from services.customers import contacts, ownership, records
 from services.customers.records import RecordForm
-from services.rotation import roster
+from services.rotation import ledger, roster
 from services.rotation import rules as rotation
 from services.rotation.roster import Roster
 
@@ -39,24 +40,37 @@ SETTABLE = frozenset({StaffState.AVAILABLE, StaffState.BREAK, StaffState.MEETING
 OPEN = (VisitStatus.ASSIGNED, VisitStatus.RECEIVING)
 
 
-def route(session: Session, day: Roster, visit: Visit, customer: Customer, now: datetime) -> list[VisitorAlert]:
-    """Give the visit to the protected owner (no turn used) or to the rotation; inside the caller's lock."""
+def route(
+    session: Session,
+    day: Roster,
+    visit: Visit,
+    customer: Customer,
+    now: datetime,
+    *,
+    exclude: frozenset[int] = frozenset(),
+) -> list[VisitorAlert]:
+    """Give the visit to its protected owner when free (no turn used), else to a colleague on the owner's behalf
+    (代接), or, for a new or lapsed customer, to the rotation; inside the caller's lock. `exclude`: who just let
+    this visitor's alert go unanswered."""
     owner = ownership.protected_owner(session, customer, now)
-    if owner is not None and rotation.owner_on_shift(day.seats, owner):
+    if owner is not None and owner not in exclude and rotation.owner_free(day.seats, owner, day.trainees):
         receiver: int | None = owner
+        roster.ledger(session, day, now, staff_id=owner, kind=TurnKind.OWNER, visit_id=visit.id)  # the seat before
         seat_of(day, owner).state = StaffState.RECEIVING
         visit.by_owner = True
-        roster.ledger(session, day, now, staff_id=owner, kind=TurnKind.OWNER, visit_id=visit.id)
+    elif owner is not None:
+        receiver = _on_behalf(session, day, visit, owner, now, exclude)
     else:
-        receiver = _by_rotation(session, day, visit, customer, owner, now)
+        receiver = _by_rotation(session, day, visit, customer, now, exclude)
     if receiver is None:
-        visit.status = VisitStatus.WAITING
+        visit.status, visit.assigned_id, visit.assigned_at = VisitStatus.WAITING, None, None
         return []
     visit.assigned_id, visit.status, visit.assigned_at = receiver, VisitStatus.ASSIGNED, now
+    visit.reminded_at = None
     visit.shadow_id = rotation.shadow_for(receiver, day.trainees, day.seats)
     if visit.shadow_id:
         seat_of(day, visit.shadow_id).state = StaffState.RECEIVING
-    ownership.record_contact(customer, day.site, now)
+    ownership.record_contact(customer, day.site, now, staff_id=owner or receiver)  # 代接 renews the owner's
     return alerts_for(session, visit, customer)
 
 
@@ -93,10 +107,11 @@ def set_state(
     day = roster.load(session, roster.lock_site(session, target.site_id or 0), now)
     if target.id not in day.entries:
         roster.add_seat(session, day, target, now)
-    elif _open_visits(session, target.id or 0, day.day):
+    elif open_visits(session, target.id or 0, day.day):
         raise ValidationError('state', '请先结束当前接待')
     seat = seat_of(day, target.id or 0)
     if seat.state == StaffState.OFF and state != StaffState.OFF:
+        roster.ledger(session, day, now, staff_id=seat.staff_id, kind=TurnKind.REJOINED, actor_id=_by(actor, target))
         seat.position = max(s.position for s in day.seats) + 1  # back after leaving the shift: to the back
     seat.state = StaffState(state)
     commit_day(session, day, now, assign_waiting(session, day, now) if state == StaffState.AVAILABLE else [])
@@ -149,7 +164,7 @@ def _close(
         raise ValidationError('visit', '该接待已结束')
     visit.status, visit.ended_at, visit.invalid_reason = status, now, reason
     today = roster.local_day(site, now)
-    freed = [i for i in (visit.assigned_id, visit.shadow_id) if i and not _open_visits(session, i, today, but=visit)]
+    freed = [i for i in (visit.assigned_id, visit.shadow_id) if i and not open_visits(session, i, today, but=visit)]
     if status != VisitStatus.INVALID and not _anyone_waiting(session, site, today):
         roster.set_available(session, site, today, freed, now)
         session.commit()
@@ -179,6 +194,8 @@ def give_turn_back(
         ).first()
         if taken and taken.position_before is not None and visit.assigned_id in day.entries:
             seat_of(day, visit.assigned_id).position = taken.position_before
+            if taken.kind == TurnKind.MADE_UP and ledger.reopen_made_up(session, taken):
+                seat_of(day, visit.assigned_id).kept_turns = 1  # the kept place it made up is owed again
     if visit.made_owner:
         customer = session.get(Customer, visit.customer_id)
         if customer is not None:
@@ -189,21 +206,52 @@ def give_turn_back(
 
 
 def _by_rotation(
-    session: Session, day: Roster, visit: Visit, customer: Customer, owner: int | None, now: datetime
+    session: Session, day: Roster, visit: Visit, customer: Customer, now: datetime, exclude: frozenset[int]
 ) -> int | None:
-    decision = rotation.choose(day.seats)
+    """A new (or lapsed) customer: the next in line receives and becomes the owner."""
+    receiver = take_turn(session, day, visit, now, exclude=exclude)
+    if receiver is not None:
+        ownership.make_owner(customer, day.site, receiver, now)
+        visit.made_owner = True
+    return receiver
+
+
+def _on_behalf(
+    session: Session, day: Roster, visit: Visit, owner: int, now: datetime, exclude: frozenset[int]
+) -> int | None:
+    """代接: the owner is not free; the next available colleague receives, ownership stays. By the site's setting
+    it uses the colleague's turn, or (the default) it does not and they keep their place."""
+    if sites.setting(day.site, 'on_behalf_uses_turn'):
+        receiver = take_turn(session, day, visit, now, exclude=exclude | {owner}, reason='on_behalf')
+    else:
+        receiver = rotation.choose(day.seats, exclude=exclude | {owner}).receiver
+        if receiver is not None:
+            roster.ledger(session, day, now, staff_id=receiver, kind=TurnKind.ON_BEHALF, visit_id=visit.id)
+            seat_of(day, receiver).state = StaffState.RECEIVING
+    if receiver is not None:
+        visit.on_behalf_of_id = owner
+    return receiver
+
+
+def take_turn(
+    session: Session,
+    day: Roster,
+    visit: Visit,
+    now: datetime,
+    *,
+    exclude: frozenset[int] = frozenset(),
+    reason: str = '',
+) -> int | None:
+    """The next in line takes this visitor as their turn: the skips, the turn and a make-up go in the ledger."""
+    decision = rotation.choose(day.seats, exclude=exclude)
     if decision.receiver is None:
         return None
-    for skip in decision.skips:
-        roster.ledger(session, day, now, staff_id=skip.staff_id, kind=skip.kind, visit_id=visit.id, reason=skip.reason)
+    ledger.record_skips(session, day, decision.skips, visit_id=visit.id, now=now)
     kind = TurnKind.MADE_UP if decision.make_up else TurnKind.ASSIGNED
-    reason = 'on_behalf' if owner else ''
-    roster.ledger(session, day, now, staff_id=decision.receiver, kind=kind, visit_id=visit.id, reason=reason)
+    entry = roster.ledger(session, day, now, staff_id=decision.receiver, kind=kind, visit_id=visit.id, reason=reason)
+    if decision.make_up:
+        ledger.close_open(session, day, decision.receiver, entry, now)
     rotation.apply(day.seats, decision)
-    if owner is not None:
-        visit.on_behalf_of_id = owner  # 代接: ownership stays with the owner
-    else:
-        customer.owner_id, visit.made_owner = decision.receiver, True
     return decision.receiver
 
 
@@ -222,6 +270,7 @@ def alerts_for(session: Session, visit: Visit, customer: Customer) -> list[Visit
             by_owner=visit.by_owner,
             on_behalf_of=behalf.name if behalf else None,
             typed_as=name_mismatch(visit, customer),
+            owner_id=visit.on_behalf_of_id,
         )
         for staff_id, shadow in receivers
     ]
@@ -244,7 +293,7 @@ def seat_of(day: Roster, staff_id: int) -> rotation.Seat:
     return next(s for s in day.seats if s.staff_id == staff_id)
 
 
-def _open_visits(session: Session, staff_id: int, day: date, *, but: Visit | None = None) -> bool:
+def open_visits(session: Session, staff_id: int, day: date, *, but: Visit | None = None) -> bool:
     """Whether the person receives (or shadows) a visit of the day still open, other than `but`."""
     mine = (Visit.assigned_id == staff_id) | (Visit.shadow_id == staff_id)
     query = select(Visit.id).where(mine, Visit.day == day, col(Visit.status).in_(OPEN))
@@ -256,6 +305,10 @@ def _open_visits(session: Session, staff_id: int, day: date, *, but: Visit | Non
 def _anyone_waiting(session: Session, site: Site, day: date) -> bool:
     query = select(Visit.id).where(Visit.site_id == site.id, Visit.day == day, Visit.status == VisitStatus.WAITING)
     return session.exec(query.limit(1)).first() is not None
+
+
+def _by(actor: Staff, target: Staff) -> int | None:
+    return actor.id if actor.id != target.id else None
 
 
 def _target(session: Session, actor: Staff, staff_id: int | None) -> Staff:

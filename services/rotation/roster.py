@@ -13,7 +13,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 import db
-from models import RosterEntry, Site, Staff, StaffState, TurnEntry
+from models import LunchSlot, RosterEntry, Site, Staff, StaffState, TurnEntry
 from services.accounts import sites
 from services.accounts.staff import first_month, in_first_month
 from services.core.errors import NotFound
@@ -106,13 +106,34 @@ def load(session: Session, site: Site, now: datetime) -> Roster:
     )
     rows: list[Row] = list(session.execute(query).all())
     entries = {row[1]: Entry(row[0] or 0, row[2], row[3], row[4]) for row in rows}
-    trainees = {row[1]: row[6] or 0 for row in rows if first_month(row[5])}
-    out = set(trainees) | held_out(session, site, set(entries) - set(trainees), now)
+    trainees = {row[1]: row[6] or 0 for row in rows if first_month(row[5], day)}  # by the site's day
+    held = held_out(session, site, set(entries) - set(trainees), now)
+    lunching = {row[1] for row in rows if row[3] == StaffState.BREAK}
+    off_plan = lunch_off_plan(session, site, day, lunching, now) if lunching else set()
     seats = [
-        Seat(staff_id, position, StaffState(state), kept_turns=kept, eligible=staff_id not in out and active)
+        Seat(
+            staff_id,
+            position,
+            StaffState(state),
+            kept_turns=kept,
+            eligible=staff_id not in trainees and staff_id not in held and active,
+            held_out=staff_id in held and active,
+            lunch_ok=staff_id not in off_plan,
+        )
         for _, staff_id, position, state, kept, _, _, active in rows
     ]
     return Roster(site, day, entries, seats, trainees)
+
+
+def lunch_off_plan(session: Session, site: Site, day: date, staff_ids: set[int], now: datetime) -> set[int]:
+    """Who of these, at lunch now, is outside their slot of the day's plan (no plan set: nobody is)."""
+    slots = {
+        slot.staff_id: slot
+        for slot in session.exec(select(LunchSlot).where(LunchSlot.site_id == site.id, LunchSlot.day == day))
+    }
+    if not slots:
+        return set()
+    return {i for i in staff_ids if i not in slots or not slots[i].starts_at <= now <= slots[i].ends_at}
 
 
 def save(session: Session, roster: Roster, now: datetime) -> None:
@@ -201,7 +222,7 @@ def add_seat(session: Session, roster: Roster, staff: Staff, now: datetime) -> R
     session.add(entry)
     session.flush()  # its id, for save()
     roster.entries[entry.staff_id] = Entry(entry.id or 0, back, StaffState.AVAILABLE, 0)
-    first_month = in_first_month(staff)
+    first_month = in_first_month(staff, roster.day)
     if first_month:
         roster.trainees[entry.staff_id] = staff.mentor_id or 0
     roster.seats.append(Seat(entry.staff_id, back, StaffState.AVAILABLE, eligible=not first_month))

@@ -73,7 +73,7 @@ async def test_a_salesperson_cannot_open_the_manager_page(user: User) -> None:
 @pytest.mark.parametrize('language', ['zh-CN', 'en'])
 def test_no_ledger_line_shows_a_code(language: str) -> None:
     """Every kind and reason the services write reads as words: `· break`, `· on_behalf` never reach a manager."""
-    reasons = {str(s) for s in StaffState} | {'on_behalf', 'reorder', 'undo', 'manager'}  # what services write
+    reasons = {str(s) for s in StaffState} | {'on_behalf', 'reorder', 'undo', 'manager', 'held_out', 'take_over'}
     codes = reasons | {str(k) for k in TurnKind}
     i18n.configure(default=language, resolver=lambda: None)
     try:

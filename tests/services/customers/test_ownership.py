@@ -35,11 +35,37 @@ def test_phones_are_masked_for_everyone_but_the_owner_and_managers(session: Sess
     assert [r.phone for r in customers.search(session, actor=b, query='1391234')] == ['139****0000']
 
 
-def test_each_contact_renews_protection(session: Session) -> None:
-    site, _a, _b, customer = owned_customer(session)
+def test_the_owners_contact_renews_protection(session: Session) -> None:
+    site, a, _b, customer = owned_customer(session)
     later = utcnow() + timedelta(days=20)
-    ownership.record_contact(customer, site, later)
+    ownership.record_contact(customer, site, later, staff_id=a.id)
     assert customer.protected_until == later + timedelta(days=30)
+
+
+def test_a_colleagues_contact_does_not_renew_the_owners_protection(session: Session) -> None:
+    site, _a, b, customer = owned_customer(session)
+    until = customer.protected_until
+    later = utcnow() + timedelta(days=20)
+    ownership.record_contact(customer, site, later, staff_id=b.id)
+    assert customer.protected_until == until and customer.last_contact_at == later
+
+
+def test_a_lapsed_customer_is_in_the_pool_and_no_call_revives_the_old_owner(session: Session) -> None:
+    site, a, b, customer = owned_customer(session)
+    lapsed = utcnow() + timedelta(days=31)
+    assert ownership.in_pool(customer, lapsed)
+    for caller in (b, a):
+        ownership.record_contact(customer, site, lapsed, staff_id=caller.id)
+        assert ownership.in_pool(customer, lapsed + timedelta(seconds=1))
+
+
+def test_a_transfer_to_a_first_month_trainee_is_refused(session: Session) -> None:
+    site, a, _b, customer = owned_customer(session)
+    manager = make_staff(session, site=site, role=Role.MANAGER)
+    trainee = make_staff(session, site=site, name='新人', days_employed=5, mentor=a)
+    with pytest.raises(ValidationError, match='入职首月'):
+        ownership.transfer(session, actor=manager, customer_id=customer.id, new_owner_id=trainee.id, reason='试试')
+    assert session.get(Customer, customer.id).owner_id == a.id  # type: ignore[union-attr]
 
 
 def test_the_manager_transfers_with_a_reason_in_the_audit_log(session: Session) -> None:
