@@ -80,7 +80,7 @@ def write_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
     """`main.py report --site CODE --month YYYY-MM --out DIR`: the filed report (or the draft) as Excel and PDF."""
     if not args.site or not args.month:
         parser.error('report needs --site CODE and --month YYYY-MM')
-    out = Path(args.out)
+    out = Path(args.out or '.')
     out.mkdir(parents=True, exist_ok=True)
     try:
         with db.session() as s:
@@ -148,11 +148,10 @@ def main(argv: list[str]) -> None:
         help='serve (default), load the demo and serve, write a monthly report, back up (--out DIR) or restore DIR',
     )
     parser.add_argument('source', nargs='?', help='restore: the backup folder to restore from')
-    parser.add_argument('--out', help='backup: the folder to write the backup to (new or empty)')
+    parser.add_argument('--out', help='backup: the folder to write to (new or empty); report: the folder (default .)')
     parser.add_argument('--no-serve', action='store_true', help='prepare (and load the demo), then exit')
     parser.add_argument('--site', help='report: the site code')
     parser.add_argument('--month', help='report: the month, YYYY-MM')
-    parser.add_argument('--out', default='.', help='report: the folder to write the .xlsx and .pdf to')
     args = parser.parse_args(argv)
     try:
         settings = load_settings()

@@ -7,14 +7,14 @@ from sqlmodel import Session, select
 
 import db
 from models import Role, Site, Staff, utcnow
-from services.accounts import setup
+from services import demo
 from services.reports import dashboard, group
 from services.rotation import roster
 
 
 def test_the_manager_sees_today_as_the_records_have_it(session: Session) -> None:
     with db.session() as s:
-        site = setup.load_demo(s, history_days=0)
+        site = demo.load_demo(s, history_days=0)
     manager = session.exec(select(Staff).where(Staff.username == 'manager')).one()
     today = roster.local_day(session.get(Site, site.id), utcnow())  # type: ignore[arg-type]
     figures = dashboard.today(session, actor=manager)
@@ -52,7 +52,7 @@ def test_the_manager_sees_today_as_the_records_have_it(session: Session) -> None
 
 def test_the_admin_sees_every_site(session: Session) -> None:
     with db.session() as s:
-        setup.load_demo(s, history_days=0)
+        demo.load_demo(s, history_days=0)
     session.add(Site(name='第二项目', code='TWO'))
     session.commit()
     admin = session.exec(select(Staff).where(Staff.role == Role.ADMIN, Staff.username == 'demoadmin')).one()

@@ -6,15 +6,14 @@ from sqlmodel import Session, col, func, select
 
 import db
 from models import MinutesStatus, ReportFiling, Site, Visit, WeeklyMinutes, utcnow
-from services import reports
-from services.accounts import setup
+from services import demo, reports
 from services.reports.demo import demo_history
 from services.rotation import roster
 
 
 def test_three_weeks_of_history_fill_the_reports_and_leave_last_month_to_file(session: Session) -> None:
     with db.session() as s:
-        site = setup.load_demo(s, history_days=0)
+        site = demo.load_demo(s, history_days=0)
         demo_history(s, site_id=site.id or 0, days=21)
     today = roster.local_day(site, utcnow())
     past = session.exec(select(func.count()).where(Visit.site_id == site.id, col(Visit.day) < today)).one()
