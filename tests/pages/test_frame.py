@@ -32,12 +32,12 @@ Reads = list[tuple[bool, set[str]]]
 def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
     """Every database session opened: (on the event loop's thread?, the files on its call stack)."""
     opened: Reads = []
-    real: Callable[[], AbstractContextManager[Session]] = db.session
+    real: Callable[..., AbstractContextManager[Session]] = db.session
 
-    def spy() -> AbstractContextManager[Session]:
+    def spy(**options: bool) -> AbstractContextManager[Session]:
         files = {Path(f.filename).name for f in traceback.extract_stack()}
         opened.append((threading.current_thread() is threading.main_thread(), files))
-        return real()
+        return real(**options)
 
     monkeypatch.setattr(db, 'session', spy)
     return opened

@@ -62,6 +62,8 @@ async def test_the_manager_holds_the_meeting_and_both_sign_on_their_phones(
     await wait_for(lambda: stored().status == MinutesStatus.SIGNING)
     assert stored().items[1]['notes'] == '统一说词：地铁 2028 年通车'
     await log_in(lina, 'lina')
+    await lina.should_see('李娜，您好', retries=30)  # a salesperson lands on 轮序 (issue 15); the card is on 首页
+    await lina.open('/')
     await lina.should_see('周例会纪要待您会签', retries=30)
     await lina.open(f'/reports/minutes/{minutes.id}')
     await lina.should_see('我已阅读并签字', retries=30)
