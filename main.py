@@ -13,12 +13,12 @@ from nicegui import app, ui
 import config
 import db
 from bench import hooks as bench_hooks
+from bench import notify_hook as notify_bench
 from components import alert, complaint_alert, frame, greet_sweep, live_board, owner_notice, session
 from components.pwa import add_pwa_head, mount_pwa_routes
 from config import Settings, SettingsError, load_settings
 from pages import ROUTERS
 from pages.group import health_router
-from pages.notify import bench_hook as notify_bench
 from pages.signin import fast_lane
 from services import backup, demo, group, notify, privacy, reports, wiring
 from services.accounts import setup

@@ -2,7 +2,7 @@
 
 Each alerted phone taps 我来接待 on its banner (a click over the page's own websocket), and `hold` seconds after the
 alert ends the reception through the app: POST /_bench/finish/<visit> with its own session cookie, which runs what
-保存并结束接待 runs (pages/bench_hooks.py). Everything that writes goes through the one app process, as on a real
+保存并结束接待 runs (bench/hooks.py). Everything that writes goes through the one app process, as on a real
 day; the watcher only reads, from its own process.
 """
 
