@@ -132,10 +132,10 @@ async def log_in_all(base_url: str, usernames: list[str], *, parallel: int = 4) 
 
 async def log_in(http: aiohttp.ClientSession, base_url: str, username: str) -> str:
     """Open /login, type the login and password, tap 登录 — the events the page's script sends — and wait until
-    the page is told to go home; the session cookie is then logged in."""
+    the page is told to go on (to 轮序 for a salesperson); the session cookie is then logged in."""
     page = await Page.open(http, base_url, '/login', cookie='')
     home = asyncio.Event()
-    page.sio.on('open', lambda msg: home.set() if msg.get('path') == '/' else None)
+    page.sio.on('open', lambda msg: home.set() if msg.get('path') != '/login' else None)  # home: 轮序 or 首页
     await page.connect(base_url)
     await page.send(page.element(label='手机号或用户名'), 'update:value', username)
     await page.send(page.element(label='密码'), 'update:value', PASSWORD)
@@ -168,7 +168,7 @@ async def log_in_all_with_chromium(base_url: str, usernames: list[str], *, paral
                 await page.get_by_label('手机号或用户名').fill(name)
                 await page.get_by_label('密码', exact=True).fill(PASSWORD)
                 await page.get_by_role('button', name='登录', exact=True).click()
-                await page.wait_for_url(f'{base_url}/', wait_until='commit', timeout=30_000)
+                await page.wait_for_url(lambda url: '/login' not in url, wait_until='commit', timeout=30_000)
                 jar = await context.cookies(base_url)
                 cookies[name] = '; '.join(f'{c["name"]}={c["value"]}' for c in jar)
                 await page.close()

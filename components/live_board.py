@@ -1,16 +1,27 @@
-"""The rotation board on staff phones, live: one shared read per site at most every COALESCE_S, pushed to each phone.
+"""The rotation board on staff phones, live: one read and one message per site and change, whatever the phones.
 
-On an opening-day burst the rotation changes dozens of times a second; redrawing every phone's whole board each time
-would be thousands of rebuilt elements a second on the one event loop. A change starts a read unless one is already
-scheduled (trailing edge: a read always starts after the last change, so the final state always shows). Each board
-is turned once into what the phones need (the rows as one JSON text, each person's row and place); a phone then
-changes a few texts and sends that text on, and its browser draws the rows (board_rows.js).
+This is the one place the board reaches phones (the TV and the manager's page redraw their own, being few).
+
+- **Coalesced reads.** A rotation change starts a read of the site's board unless one is already scheduled, at most
+  every COALESCE_S (trailing edge: a read always starts after the last change, so the final state always shows).
+  The visitor's answer and the assigned phone's alert do not wait for it: they go out as the change commits.
+- **A delta, serialised once.** Each read is compared with the board sent before it: the rows that changed (and
+  those gone), the order, who is in line and the day's figures make one message per site and language, emitted
+  once to a socket.io room (`board:<site>:<language>`) that every phone showing the board joins on (re)connecting.
+  python-socketio encodes a room's message once for all its sockets; NiceGUI's own updates would encode one per
+  phone (each carries the phone's own message id), which with 200 phones and 50 changes a second was the whole
+  event loop (bench.signin --page /rotation).
+- **The phone draws.** board_rows.js keeps the board it was sent and applies each delta; board_place.js shows "您排第
+  N 位" from the line in it. A delta names the version it follows: a phone that missed one (a socket that
+  reconnected) asks, and only that phone gets the whole board, as its element's props. A phone that falls behind
+  gets the newest board, never a backlog: deltas are at most one per COALESCE_S.
+- **The server does per phone only what is that phone's:** a phone whose own row changed reads its day again
+  (pages/rotation/board.py); the rest of its board it never touches.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -18,54 +29,62 @@ from typing import Any
 from nicegui import background_tasks, core, run, ui
 
 import db
-from components.board import (
-    STATE_COLORS,
-    STATE_LABELS,
-    WAITING_SHOWN,
-    count_values,
-    counts,
-    flags,
-    notices,
-    waiting,
-)
+from components.board import COUNTS, STATE_COLORS, STATE_LABELS, WAITING_SHOWN, count_values, flags
 from models import StaffState, utcnow
 from services.core import events, i18n
 from services.core.i18n import t
 from services.rotation.board import Board, BoardRow, line, site_board
 
 COALESCE_S = 0.25
-Push = Callable[[Board], None]
-_reads: dict[int, tuple[int, asyncio.Task[Board | None]]] = {}  # site id → (version, its read): a cache
-_sites: dict[int, _Site] = {}
-_rows: dict[tuple[int, str], tuple[Board, list[dict[str, Any]], str]] = {}  # (site, language) → newest board's rows
-_indexes: dict[int, tuple[Board, dict[int | None, BoardRow], dict[int | None, int]]] = {}  # site → its newest board's
+EVENT = 'ac_board'  # the socket.io event board_rows.js and board_place.js listen to
+Mine = Callable[[Board], None]
+_reads: dict[int, tuple[int, asyncio.Task[Board | None]]] = {}  # site id → (rotation version, its read): a cache
+_sites: dict[int, LiveSite] = {}
 
 
-class _Site:
-    """The phones showing one site's board, and whether a read for them is on its way."""
+class LiveSite:
+    """One site's live board: the board its phones were last sent (and its version), the phones to tell when their
+    own row changes, the languages its phones read, and whether a read for them is on its way."""
 
-    def __init__(self, site_id: int) -> None:
-        self.site_id, self.phones, self.scheduled, self.last = site_id, list[Push](), False, 0.0
+    def __init__(self, site_id: int, board: Board) -> None:
+        self.site_id, self.board, self.version = site_id, board, 0
+        self.mine: dict[int, list[Mine]] = {}  # staff id → their open pages
+        self.languages: dict[str, int] = {}  # language → phones showing the board in it
+        self.scheduled, self.last = False, 0.0
+        self._full: dict[str, tuple[int, dict[str, Any]]] = {}  # language → (version, the whole board as sent)
+
+    def full(self, language: str) -> dict[str, Any]:
+        """The whole board as of `version`, as the phones draw it: made once per version and language."""
+        made = self._full.get(language)
+        if made is None or made[0] != self.version:
+            with i18n.language(language):
+                made = self._full[language] = (self.version, _message(self.board, self.board.rows, [], self.version))
+        return made[1]
+
+    def advance(self, board: Board) -> tuple[dict[str, dict[str, Any]], set[int]]:
+        """Move to `board`: the delta for each language phones read, and whose rows changed."""
+        before = {row.staff_id: row for row in self.board.rows}
+        changed = [row for row in board.rows if before.get(row.staff_id) != row]
+        now = {row.staff_id for row in board.rows}
+        gone = [staff_id for staff_id in before if staff_id not in now]
+        base, self.board, self.version = self.version, board, self.version + 1
+        deltas = {}
+        for language, phones in self.languages.items():
+            if phones:
+                with i18n.language(language):
+                    deltas[language] = _message(board, changed, gone, self.version, base=base)
+        return deltas, {row.staff_id for row in changed} | set(gone)
 
 
 def install() -> None:
     """Once per app: the one subscriber to rotation changes, which schedules one read per site for all its phones."""
     _sites.clear()
+    _reads.clear()
     events.rotation_changed.subscribe(_changed)
 
 
-def follow(site_id: int, push: Push, *, seen: int) -> None:
-    """This phone gets each new board of the site, at most every COALESCE_S, until the phone goes; `seen` is the
-    rotation version of the board it shows now (a change since then sends it a newer one)."""
-    site = _sites.setdefault(site_id, _Site(site_id))
-    site.phones.append(push)
-    ui.context.client.on_delete(lambda: site.phones.remove(push))
-    if events.rotation_version(site_id) != seen:
-        _changed(site_id)
-
-
 async def read(site_id: int) -> Board | None:
-    """The site's board as of its latest rotation change, read off the event loop once for all phones."""
+    """The site's board as of its latest rotation change, read off the event loop once for all who ask."""
     version = events.rotation_version(site_id)
     cached = _reads.get(site_id)
     if cached is None or cached[0] != version or (cached[1].done() and cached[1].exception() is not None):
@@ -74,24 +93,46 @@ async def read(site_id: int) -> Board | None:
     return await asyncio.shield(cached[1])
 
 
+def site(site_id: int, board: Board) -> LiveSite:
+    """The site's live board (started from `board`, a fresh read, if no phone showed it yet)."""
+    if site_id not in _sites:
+        _sites[site_id] = LiveSite(site_id, board)
+    return _sites[site_id]
+
+
+def follow_mine(site_id: int, staff_id: int, on_mine: Mine, *, seen: int) -> None:
+    """`on_mine(board)` whenever this staff member's own row changes, until the page goes; `seen` is the rotation
+    version of the board the page shows now (a change since then starts a read)."""
+    live = _sites[site_id]
+    pages = live.mine.setdefault(staff_id, [])
+    pages.append(on_mine)
+    ui.context.client.on_delete(lambda: pages.remove(on_mine))
+    if events.rotation_version(site_id) != seen:
+        _changed(site_id)
+
+
 def _changed(site_id: int) -> None:
-    site = _sites.get(site_id)
-    if site is not None and site.phones and not site.scheduled:
-        site.scheduled = True
-        background_tasks.create(_push(site), name=f'live board {site_id}')
+    live = _sites.get(site_id)
+    if live is not None and (live.mine or any(live.languages.values())) and not live.scheduled:
+        live.scheduled = True
+        background_tasks.create(_push(live), name=f'live board {site_id}')
 
 
-async def _push(site: _Site) -> None:
-    await asyncio.sleep(max(0.0, site.last + COALESCE_S - time.monotonic()))
-    site.scheduled, site.last = False, time.monotonic()  # a change from now on schedules the next read
-    board = await read(site.site_id)
-    if board is None:  # the server is shutting down
+async def _push(live: LiveSite) -> None:
+    await asyncio.sleep(max(0.0, live.last + COALESCE_S - time.monotonic()))
+    live.scheduled, live.last = False, time.monotonic()  # a change from now on schedules the next read
+    board = await read(live.site_id)
+    if board is None or board is live.board:  # the server is shutting down, or nothing new
         return
-    for push in list(site.phones):
-        try:
-            push(board)
-        except Exception as e:  # one phone's failure is its own
-            core.app.handle_exception(e)
+    deltas, changed = live.advance(board)
+    for language, delta in deltas.items():
+        await core.sio.emit(EVENT, delta, room=_room(live.site_id, language))
+    for staff_id in changed:
+        for on_mine in list(live.mine.get(staff_id, ())):
+            try:
+                on_mine(board)
+            except Exception as e:  # one phone's failure is its own
+                core.app.handle_exception(e)
 
 
 def _read(site_id: int) -> Board:
@@ -99,74 +140,105 @@ def _read(site_id: int) -> Board:
         return site_board(s, site_id=site_id, now=utcnow())
 
 
-class LiveBoard:
-    """A phone's board, changed in place: the figures' texts, the notices and waiting visitors only when they
-    change, and the rows as one BoardRows element, which the phone draws."""
-
-    def __init__(self, board: Board, *, me: int | None) -> None:
-        self.board = board
-        self.figures = counts(board, big=False)
-        self.notes = ui.refreshable(_notes)
-        self.notes(board)
-        self.notes_key = _notes_key(board)
-        self.rows = BoardRows(board, me=me)
-
-    def show(self, board: Board) -> None:
-        self.board = board
-        for label, value in zip(self.figures, count_values(board), strict=True):
-            if label.text != value:
-                label.set_text(value)
-        if (key := _notes_key(board)) != self.notes_key:
-            self.notes.refresh(board)
-            self.notes_key = key
-        self.rows.show(board)
-
-    def tick(self) -> None:
-        """The clock moved: the waiting visitors' "waited N minutes" (the phone moves the rows' own times)."""
-        if self.board.waiting:
-            self.notes.refresh(self.board)
+def _room(site_id: int, language: str) -> str:
+    return f'board:{site_id}:{language}'
 
 
 class BoardRows(ui.element, component='board_rows.js'):
-    """The board's rows, drawn in the browser from one list (board_rows.js). As elements, 200 rows on 200 phones
-    were 8.8 MB of server memory per phone and a rebuild on every phone for each change (bench.signin --page
-    /rotation: 1.3 sign-ins/s); as a list, a change is one message per phone. The list goes as one JSON text made
-    once per board: as a list in the props, NiceGUI and socket.io would walk its 200 rows again for every phone."""
+    """The site's board on this phone — the day's figures, notices, waiting visitors and the rows — drawn by the
+    phone from the board it was sent and the deltas of its site's room (board_rows.js). As server elements, 200
+    rows on 200 phones were 8.8 MB of server memory per phone and a rebuild on every phone for each change."""
 
-    def __init__(self, board: Board, *, me: int | None) -> None:
+    def __init__(self, live: LiveSite, *, me: int | None) -> None:
         super().__init__()
+        self.live, self.language = live, i18n.current_language()
         self._props['me'] = me
         self._props['texts'] = {
             'just_now': t('刚刚'),
             'minutes': t('{n} 分钟'),
             'hours': t('{h} 小时 {m} 分'),
             'me': t('我'),
+            'counts': [t(label) for label in COUNTS],
+            'empty': t('今天还没有人签到'),
         }
-        self.shown, self._props['rows'] = rows_of(board)
-        self._props['clock'] = time.time() * 1000  # the phone corrects its own clock by this
+        self._props['board'] = live.full(self.language)
+        self.on('stale', self._resend)
+        client = ui.context.client
+        live.languages[self.language] = live.languages.get(self.language, 0) + 1
+        client.on_connect(self._join)
+        client.on_delete(self._leave)
 
-    def show(self, board: Board) -> None:
-        rows, text = rows_of(board)
-        if rows is not self.shown:
-            self.shown, self._props['rows'], self._props['clock'] = rows, text, time.time() * 1000
-            self.update()
+    async def _join(self) -> None:
+        """Into the site's room, with every socket of this page (a reconnect brings a new one); then the whole board
+        if it moved on since this phone last had it."""
+        client = self.client
+        for sid, _ in list(core.sio.manager.get_participants('/', client.id)):
+            await core.sio.enter_room(sid, _room(self.live.site_id, self.language))
+        if self._props['board']['v'] != self.live.version:
+            self._resend()
+
+    def _resend(self) -> None:
+        self._props['board'] = self.live.full(self.language)
+        self.update()
+
+    def _leave(self) -> None:
+        self.live.languages[self.language] -= 1
+
+    @property
+    def shown(self) -> list[dict[str, Any]]:
+        """The rows this phone draws now (the site's newest board): for the page tests."""
+        return list(self.live.full(self.language)['rows'])
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        """What the phone shows of each row, for the page tests' should_see."""
-        return [text for row in self.shown for text in (row['name'], row['state'], row['receptions'])] + [
-            flag[0] for row in self.shown for flag in row['flags']
-        ]
+        """What the phone shows, for the page tests' should_see."""
+        board = self.live.full(self.language)
+        head = board['head']
+        texts = [*head['counts'], head['overdue'] or '']
+        if waiting := head['waiting']:
+            texts += [waiting['title'], waiting['more'] or '']
+            texts += [text.replace('{since}', '') for text, _ in waiting['lines']]
+        texts += [text for row in board['rows'] for text in (row['name'], row['state'], row['receptions'])]
+        return texts + [flag[0] for row in board['rows'] for flag in row['flags']]
 
 
-def rows_of(board: Board) -> tuple[list[dict[str, Any]], str]:
-    """The board's rows as the phone draws them, in the current language, and as JSON; made once per board and
-    language."""
-    key = (board.site_id, i18n.current_language())
-    made = _rows.get(key)
-    if made is None or made[0] is not board:
-        rows = [_row(row) for row in board.rows]
-        made = _rows[key] = (board, rows, json.dumps(rows, ensure_ascii=False, separators=(',', ':')))
-    return made[1], made[2]
+class PlaceLine(ui.element, component='board_place.js'):
+    """My place in line ("您排第 N 位", "下一位就是您"), which the phone works out from each delta's line: every
+    visitor assigned moves everybody's place, and a server update per phone for it would be one per phone."""
+
+    def __init__(self, live: LiveSite, *, me: int | None) -> None:
+        super().__init__()
+        self.live, self.me, self.language = live, me, i18n.current_language()
+        self._props['me'] = me
+        self._props['line'] = line(live.board.rows)
+        self._props['v'] = live.version
+        self._props['texts'] = {'first': t('下一位就是您，请留意入口'), 'nth': t('您排第 {n} 位', n='{n}')}
+        self.mark('my-place')
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        """What the phone shows now, for the page tests' should_see."""
+        ids = line(self.live.board.rows)
+        if self.me not in ids:
+            return []
+        place = ids.index(self.me) + 1
+        with i18n.language(self.language):
+            return [t('下一位就是您，请留意入口') if place == 1 else t('您排第 {n} 位', n=place)]
+
+
+def _message(
+    board: Board, rows: list[BoardRow], gone: list[int], version: int, *, base: int | None = None
+) -> dict[str, Any]:
+    """What the phones get: `rows` of the board (all of them, or those changed since version `base`), the order, the
+    line and the head, in the current language."""
+    return {
+        'v': version,
+        'base': base,  # None: the whole board
+        'clock': time.time() * 1000,  # the server's time: a phone's clock may be off
+        'rows': [_row(row) for row in rows],
+        'gone': gone,
+        'order': [row.staff_id for row in board.rows],
+        'line': line(board.rows),
+        'head': _head(board),
+    }
 
 
 def _row(row: BoardRow) -> dict[str, Any]:
@@ -184,33 +256,21 @@ def _row(row: BoardRow) -> dict[str, Any]:
     }
 
 
-def place_in(board: Board, staff_id: int | None) -> int | None:
-    """My place in line on this board (1: up next)."""
-    return _index(board)[1].get(staff_id)
-
-
-def row_in(board: Board, staff_id: int | None) -> BoardRow | None:
-    """My row on this board."""
-    return _index(board)[0].get(staff_id)
-
-
-def _index(board: Board) -> tuple[dict[int | None, BoardRow], dict[int | None, int]]:
-    """Each row and each place in line by staff id: worked out once per board, not once per phone."""
-    made = _indexes.get(board.site_id)
-    if made is None or made[0] is not board:
-        rows: dict[int | None, BoardRow] = {r.staff_id: r for r in board.rows}
-        places: dict[int | None, int] = {staff_id: n for n, staff_id in enumerate(line(board.rows), start=1)}
-        made = _indexes[board.site_id] = (board, rows, places)
-    return made[1], made[2]
-
-
-def _notes(board: Board) -> None:
-    notices(board, big=False)
+def _head(board: Board) -> dict[str, Any]:
+    """The figures, the overdue checklists and the waiting visitors (their "已等" filled in by the phone's clock)."""
+    waiting = None
     if board.waiting:
-        waiting(board, big=False)
-    if not board.rows:
-        ui.label(t('今天还没有人签到')).classes('ac-muted')
-
-
-def _notes_key(board: Board) -> tuple[object, ...]:
-    return board.overdue_checklists, tuple(board.waiting[:WAITING_SHOWN]), len(board.waiting), not board.rows
+        more = len(board.waiting) - WAITING_SHOWN
+        waiting = {
+            'title': t('等待接待 {n} 组', n=len(board.waiting)),
+            'more': t('等得最久的 {shown} 组，另有 {n} 组', shown=WAITING_SHOWN, n=more) if more > 0 else None,
+            'lines': [
+                [
+                    t('{name}（{n} 人）· 已等 {since}', name=v.customer, n=v.party_size, since='{since}'),
+                    v.arrived_at.timestamp() * 1000,
+                ]
+                for v in board.waiting[:WAITING_SHOWN]
+            ],
+        }
+    overdue = t('值班检查逾期 {n} 项', n=board.overdue_checklists) if board.overdue_checklists else None
+    return {'counts': count_values(board), 'overdue': overdue, 'waiting': waiting, 'empty': not board.rows}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from nicegui import APIRouter, background_tasks, run, ui
@@ -12,7 +11,7 @@ import db
 from components import actions, alert, live_board, owner_notice
 from components.board import STATE_LABELS, minutes_since
 from components.frame import dialog_buttons, frame, page_dialog
-from components.live_board import LiveBoard
+from components.live_board import BoardRows, PlaceLine
 from components.record_form import open_record_form
 from components.session import guard
 from models import Role, Staff, StaffState, VisitStatus
@@ -20,7 +19,7 @@ from pages.signin.desk import desk_button
 from services.core import events
 from services.core.i18n import t
 from services.rotation import board, reception
-from services.rotation.board import Board, BoardRow
+from services.rotation.board import Board
 
 router = APIRouter()
 ON_ROTATION = frozenset({Role.SALESPERSON, Role.MANAGER})
@@ -45,41 +44,32 @@ async def rotation_page() -> None:
         view = RotationView(me)
         seen = events.rotation_version(me.site_id or 0)
         view.day, site_board = await view.read()
-        view.mine(me, view.day, view.refresh, view.place)
+        if site_board is None:  # the server is shutting down
+            return
+        view.live = live_board.site(me.site_id or 0, site_board)
+        view.mine(me, view.day, view.refresh, view.live)
         ui.label(t('今日轮序')).classes('text-base font-semibold mt-2')
-        if site_board is not None:
-            view.live = LiveBoard(site_board, me=me.id)
-            view.my_row = live_board.row_in(site_board, me.id)
-            live_board.follow(me.site_id or 0, view.on_board, seen=seen)
-            ui.timer(30, view.live.tick, immediate=False)  # only the "since" minutes change with the clock
+        BoardRows(view.live, me=me.id)
+        live_board.follow_mine(me.site_id or 0, me.id or 0, view.on_my_row, seen=seen)
         alert.on_greeted(view.greeted)  # my visit card: 开始带看 once I have greeted
 
 
 class RotationView:
-    """This phone's two live parts: my day, read again when my own row of the board changes, and the board, which
-    the site's shared read pushes at most every live_board.COALESCE_S and which redraws only what changed."""
+    """This phone's two live parts: the board and my place in line, which the phone draws from its site's deltas
+    (components/live_board.py), and my day, read again when my own row of the board changes."""
 
     def __init__(self, me: Staff) -> None:
         self.me = me
         self.mine = ui.refreshable(my_day)
-        self.place = PlaceLine()
-        self.live: LiveBoard | None = None
-        self.my_row: BoardRow | None = None
+        self.live: live_board.LiveSite | None = None
         self.day: board.MyDay | None = None
         self.updates = 0
 
     async def read(self) -> tuple[board.MyDay | None, Board | None]:
         return await run.io_bound(_my_day, self.me), await live_board.read(self.me.site_id or 0)
 
-    def on_board(self, site_board: Board) -> None:
-        if self.live is not None:
-            self.live.show(site_board)
-        if (row := live_board.row_in(site_board, self.me.id)) != self.my_row:
-            self.my_row = row
-            self.refresh_mine(site_board)
-        elif self.day is not None and (place := live_board.place_in(site_board, self.me.id)) != self.day.place:
-            self.day = replace(self.day, place=place)  # someone ahead moved: no need to read my day again
-            self.place.show(place)  # with every visitor assigned, everybody's place moves: one label, in place
+    def on_my_row(self, site_board: Board) -> None:
+        self.refresh_mine(site_board)
 
     async def update_mine(self, site_board: Board | None = None) -> None:
         self.updates += 1
@@ -91,7 +81,7 @@ class RotationView:
             day = await run.io_bound(_my_day, self.me)
         if day is not None and number == self.updates:  # else the server stops, or newer data is on its way
             self.day = day
-            self.mine.refresh(self.me, day, self.refresh, self.place)
+            self.mine.refresh(self.me, day, self.refresh, self.live)
 
     def refresh_mine(self, site_board: Board | None = None) -> None:
         background_tasks.create(self.update_mine(site_board), name='my day')
@@ -105,7 +95,7 @@ class RotationView:
         self.refresh_mine()
 
 
-def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object], place: PlaceLine) -> None:
+def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object], live: live_board.LiveSite | None) -> None:
     """My state and place, the buttons to change them, and my receptions today."""
     if day is None:
         return
@@ -116,7 +106,7 @@ def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object], pl
                 'unelevated color=teal-8'
             ).classes('w-full ac-big-btn').mark('check-in')
             return
-        status_line(day, place)
+        status_line(me, day, live)
         if day.trainee:
             ui.label(t('入职首月：跟随带教师傅接待，不单独轮序')).classes('ac-muted text-sm')
         open_visits = [v for v in day.visits if v.status in (VisitStatus.ASSIGNED, VisitStatus.RECEIVING)]
@@ -133,35 +123,13 @@ def my_day(me: Staff, day: board.MyDay | None, refresh: Callable[[], object], pl
                 ui.label(f'{visit.customer} · {at:%H:%M} · {t(visit_status(visit.status))}').classes('text-sm py-1')
 
 
-def status_line(day: board.MyDay, place: PlaceLine) -> None:
+def status_line(me: Staff, day: board.MyDay, live: live_board.LiveSite | None) -> None:
     state = StaffState(day.state or StaffState.OFF)
     with ui.row().classes('w-full items-center justify-between no-wrap'):
         ui.label(t(STATE_LABELS[state])).classes('text-2xl font-bold').mark('my-state')
         ui.label(minutes_since(day.since) if day.since else '').classes('ac-muted')
-    if state == StaffState.AVAILABLE:  # a place in line means something only to someone who can take the next one
-        place.draw(day.place)
-
-
-class PlaceLine:
-    """My place in line: one label whose text changes in place (each visitor assigned moves everybody's place)."""
-
-    def __init__(self) -> None:
-        self.label: ui.label | None = None
-
-    def draw(self, place: int | None) -> None:
-        self.label = ui.label().mark('my-place')
-        self.show(place)
-
-    def show(self, place: int | None) -> None:
-        if self.label is None or self.label.is_deleted:
-            return
-        if place == 1:
-            text, classes = t('下一位就是您，请留意入口'), 'text-green-800 font-semibold'
-        else:
-            text, classes = (t('您排第 {n} 位', n=place), 'text-base') if place else ('', '')
-        if text != self.label.text:
-            self.label.set_text(text)
-            self.label.classes(replace=classes)
+    if state == StaffState.AVAILABLE and live is not None:  # a place in line means something only to the free
+        PlaceLine(live, me=me.id)
 
 
 def state_buttons(me: Staff, current: str | None, refresh: Callable[[], object]) -> None:
