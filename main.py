@@ -131,8 +131,17 @@ sign-ins, and a visitor's alert waited behind it (bench.signin: alert p95 265 ms
 collections now come ten times more rarely, young ones a little less often; cyclic garbage waits longer, no more."""
 
 
+SWITCH_INTERVAL_S = float(os.environ.get('ANCHANG_SWITCH_INTERVAL', '0.001'))
+"""How long a thread may keep the GIL while another waits for it; Python's is 5 ms. The database work runs in
+worker threads and gives the GIL up at every statement: with the event loop busy fanning out to phones, each
+statement then waited up to 5 ms to get it back, a sign-in's dozen statements up to 60 ms, all inside the site's
+write lock (bench.signin --page /rotation, profiled: the sign-in writer's thread was half of all samples)."""
+
+
 def tune_gc() -> None:
-    """Fewer full collections, and none of them walks what the app built at start (it lives as long as the app)."""
+    """Fewer full collections, and none of them walks what the app built at start (it lives as long as the app);
+    threads take turns with the event loop at a finer grain."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     gc.set_threshold(*GC_THRESHOLDS)
     gc.collect()
     gc.freeze()

@@ -63,7 +63,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--clients', type=int, default=200, help='staff phones connected (default 200)')
     parser.add_argument('--rate', type=float, default=50.0, help='sign-ins per second offered (default 50)')
     parser.add_argument('--seconds', type=float, default=60.0, help='length of the burst (default 60)')
-    parser.add_argument('--page', default='/', help='the page every staff phone holds open (default /)')
+    parser.add_argument(
+        '--page',
+        default='/rotation',
+        help='the page every staff phone holds open (default /rotation: 轮序, as on an opening day; / is 首页)',
+    )
+    parser.add_argument(
+        '--sites',
+        type=int,
+        default=1,
+        help='sites the phones and the sign-ins are spread over (default 1; e.g. 20 '
+        "sites × 10 salespeople: a group's normal day)",
+    )
     parser.add_argument(
         '--hold',
         type=float,
@@ -101,7 +112,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     env = {'ANCHANG_BENCH_HOOKS': '1'} | ({'ANCHANG_DATABASE_URL': database_url} if database_url else {})
     server = KeptServer(data_dir, env=env)
     try:
-        prepared = prepare(data_dir, args.clients, database_url=database_url)
+        prepared = prepare(data_dir, args.clients, sites=args.sites, database_url=database_url)
         started = time.perf_counter()
         server.start()
         log_in_with = log_in_all_with_chromium if args.browser_login else log_in_all
@@ -204,7 +215,7 @@ async def burst(
 
     async def visitor(n: int) -> Submitted:
         headers = routing.visitor_headers(n) if routing else None  # a group: this visitor's process, through nginx
-        sent = await sign_in(http, server.base_url, prepared.token, n, headers=headers)
+        sent = await sign_in(http, server.base_url, prepared.token(n), n, headers=headers)
         receptions.signed_in(surname(n), sent.result_url)
         return sent
 
@@ -248,6 +259,8 @@ async def burst(
             else 'never (the phones tap 我来接待)'
         ),
         'database': 'postgresql' if args.database_url else 'sqlite',
+        'page': args.page,
+        'sites': len(prepared.site_ids),
         'processes': routing.processes if routing else 1,
         **(
             signin_group.cross_process(prepared, confirmed, alerts, routing)
@@ -273,7 +286,7 @@ def audit(prepared: Prepared, confirmed: list[Submitted], alerts: Alerts, *, hel
     from models import TurnEntry, TurnKind, Visit, VisitStatus
 
     with Session(db.make_engine(prepared.database_url)) as s:
-        visits = list(s.exec(select(Visit).where(Visit.site_id == prepared.site_id)))
+        visits = list(s.exec(select(Visit).where(col(Visit.site_id).in_(prepared.site_ids))))
         assigning = col(TurnEntry.kind).in_([TurnKind.ASSIGNED, TurnKind.MADE_UP, TurnKind.OWNER])
         turns = s.exec(
             select(TurnEntry.visit_id, func.count(), func.max(TurnEntry.id))

@@ -62,20 +62,34 @@ class KeptServer(AppServer):
 
 @dataclass
 class Prepared:
-    """A data folder with a site, its salespeople checked in, and the entrance code of today."""
+    """A data folder with its sites, their salespeople checked in, and each site's entrance code of today."""
 
     data_dir: Path
     database_url: str
-    site_id: int
-    token: str
-    staff: list[tuple[int, str]]  # (id, username)
+    site_ids: list[int]
+    tokens: list[str]  # each site's, in the order of site_ids
+    staff: list[tuple[int, str]]  # (id, username), spread over the sites in turn
+
+    @property
+    def site_id(self) -> int:
+        return self.site_ids[0]
+
+    def token(self, n: int) -> str:
+        """The entrance code visitor n scans: the visitors are spread over the sites in turn."""
+        return self.tokens[n % len(self.tokens)]
 
 
 def prepare(
-    data_dir: Path, salespeople: int, *, database_url: str = '', extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    salespeople: int,
+    *,
+    sites: int = 1,
+    database_url: str = '',
+    extra_env: dict[str, str] | None = None,
 ) -> Prepared:
-    """main.py --no-serve (schema, first site), then `salespeople` accounts checked in, through the app's services;
-    on `database_url` if given, else on SQLite in the data folder; `extra_env`: a group's settings (its secret)."""
+    """main.py --no-serve (schema, first site), `sites - 1` more sites, then `salespeople` accounts spread over them
+    and checked in, through the app's services; on `database_url` if given, else on SQLite in the data folder;
+    `extra_env`: a group's settings (its secret)."""
     env = child_env(data_dir, free_port(), {'ANCHANG_DATABASE_URL': database_url} if database_url else None)
     env.update(extra_env or {})
     subprocess.run(
@@ -86,6 +100,7 @@ def prepare(
     import config
     import db
     from models import Role, Site, Staff
+    from services.accounts import sites as site_service
     from services.core import security
     from services.rotation import reception
     from services.signin import display
@@ -94,14 +109,16 @@ def prepare(
     db.init_engine(settings.database_url)
     password_hash = security.hash_password(PASSWORD)
     with db.session() as s:
-        site = s.exec(select(Site)).first()
-        assert site is not None and site.id is not None
+        first = s.exec(select(Site)).first()
+        assert first is not None and first.id is not None
+        forms = [site_service.SiteForm(name=f'测试案场{n:02d}', code=f'B{n:02d}') for n in range(1, sites)]
+        every = [first] + [site_service.create_site(s, actor=None, form=form) for form in forms]
         people = [
             Staff(
                 name=f'顾问{n:03d}',
                 username=f'bench{n:03d}',
                 role=Role.SALESPERSON,
-                site_id=site.id,
+                site_id=every[n % sites].id,
                 password_hash=password_hash,
                 joined_on=date.today() - timedelta(days=400),
             )
@@ -111,9 +128,9 @@ def prepare(
         s.commit()
         for person in people:
             reception.check_in(s, actor=person)
-        token = display.tv_token(site, secret=settings.secret)  # valid now, at any hour
+        tokens = [display.tv_token(site, secret=settings.secret) for site in every]  # valid now, at any hour
         staff = [(p.id or 0, p.username or '') for p in people]
-    return Prepared(data_dir, settings.database_url, site.id, token, staff)
+    return Prepared(data_dir, settings.database_url, [site.id or 0 for site in every], tokens, staff)
 
 
 async def log_in_all(base_url: str, usernames: list[str], *, parallel: int = 4) -> dict[str, str]:

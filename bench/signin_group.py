@@ -50,7 +50,9 @@ async def run(args: argparse.Namespace, measure: Any) -> dict[str, Any]:
         raise SystemExit('--processes needs --database-url (a group runs on PostgreSQL)')
     with Group(args.processes, database_url=args.database_url, env={'ANCHANG_BENCH_HOOKS': '1'}) as group:
         data_dir = Path(tempfile.mkdtemp(prefix='anchang-signin-group-'))
-        prepared: Prepared = prepare(data_dir, args.clients, database_url=group.database_url, extra_env=group.env)
+        prepared: Prepared = prepare(
+            data_dir, args.clients, sites=args.sites, database_url=group.database_url, extra_env=group.env
+        )
         started = time.perf_counter()
         cookies = await log_in_all(group.base_url, [name for _, name in prepared.staff])
         print(f'{len(cookies)} salespeople logged in through nginx in {time.perf_counter() - started:.0f} s')
@@ -68,13 +70,13 @@ def cross_process(
     prepared: Prepared, confirmed: list[Submitted], alerts: dict[str, tuple[int, float]], routing: Routing
 ) -> dict[str, Any]:
     """The alert latency of visitors assigned at once whose phone is on another process than their sign-in."""
-    from sqlmodel import Session, select
+    from sqlmodel import Session, col, select
 
     import db
     from models import Visit
 
     with Session(db.make_engine(prepared.database_url)) as s:
-        visits = {v.request_key: v for v in s.exec(select(Visit).where(Visit.site_id == prepared.site_id))}
+        visits = {v.request_key: v for v in s.exec(select(Visit).where(col(Visit.site_id).in_(prepared.site_ids)))}
     latencies = []
     for sent in confirmed:
         visit = visits.get(sent.key)

@@ -51,7 +51,7 @@ def kept_server(prepared: Prepared) -> Iterator[KeptServer]:
 
 
 def test_every_confirmed_signin_survives_a_sigkill_mid_burst(prepared: Prepared, kept_server: KeptServer) -> None:
-    burst = Burst(kept_server.base_url, prepared.token)
+    burst = Burst(kept_server.base_url, prepared.token(0))
     outcomes, in_flight = burst.run_and_kill(kept_server.pid)
     confirmed = [o for o in outcomes if o.ok]
     assert len(confirmed) >= KILL_AFTER
