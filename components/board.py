@@ -40,14 +40,16 @@ def minutes_since(at: datetime, now: datetime | None = None) -> str:
 
 
 def board_view(board: Board, *, me: int | None = None, big: bool = False) -> None:
-    """The whole board; `big` sizes it for a wall screen read from five metres."""
-    counts(board, big=big)
+    """The whole board; `big`: the TV's, read from five metres, every text at least 48 px (the TV shows the counts,
+    who is up next and the waiting visitors in its bottom band: pages/rotation/tv.py)."""
+    if not big:
+        counts(board, big=big)
     notices(board, big=big)
-    if board.waiting:
+    if board.waiting and not big:
         waiting(board, big=big)
     with ui.column().classes('w-full gap-2' if not big else 'w-full gap-4'):
         if not board.rows:
-            ui.label(t('今天还没有人签到')).classes('ac-muted')
+            ui.label(t('今天还没有人签到')).classes('ac-muted text-5xl' if big else 'ac-muted')
         number = 0
         for row in board.rows:
             number += 0 if row.trainee or row.state == StaffState.OFF else 1
@@ -78,17 +80,30 @@ def counts(board: Board, *, big: bool) -> list[ui.label]:
 
 
 def notices(board: Board, *, big: bool) -> None:
-    """Overdue duty checks, and on the TV the open complaints."""
+    """Overdue duty checks, and on the TV the open complaints (there, one line for both)."""
+    if big:
+        tv_notices(board)
+        return
     if board.overdue_checklists:
         ui.label(t('值班检查逾期 {n} 项', n=board.overdue_checklists)).classes(
             'w-full rounded bg-red-100 text-red-900 font-semibold p-2 ' + ('text-3xl' if big else 'text-sm')
         ).mark('count-overdue-checklists')
-    if big and board.open_complaints:  # the TV; a phone's page has its own complaint bar for the managers
-        text = t('投诉待处理 {n} 条', n=board.open_complaints)
-        if board.overdue_complaints:
-            text += ' · ' + t('逾期 {n} 条', n=board.overdue_complaints)
-        colour = 'bg-red-700 text-white' if board.overdue_complaints else 'bg-orange-100 text-orange-900'
-        ui.label(text).classes(f'w-full rounded font-semibold p-2 text-3xl {colour}').mark('count-complaints')
+
+
+def tv_notices(board: Board) -> None:
+    """The TV's one line: overdue checks and open complaints (a phone's page has its own complaint bar)."""
+    if not board.overdue_checklists and not board.open_complaints:
+        return
+    late = board.overdue_checklists or board.overdue_complaints
+    colour = 'bg-red-700 text-white' if late else 'bg-orange-100 text-orange-900'
+    with ui.row().classes(f'w-full rounded font-semibold px-4 py-1 text-5xl no-wrap gap-8 {colour}'):
+        if board.overdue_checklists:
+            ui.label(t('值班检查逾期 {n} 项', n=board.overdue_checklists)).mark('count-overdue-checklists')
+        if board.open_complaints:
+            text = t('投诉待处理 {n} 条', n=board.open_complaints)
+            if board.overdue_complaints:
+                text += ' · ' + t('逾期 {n} 条', n=board.overdue_complaints)
+            ui.label(text).mark('count-complaints')
 
 
 WAITING_SHOWN = 5
@@ -136,21 +151,38 @@ def row_view(
 
 
 def row_line(row: BoardRow, *, number: int | None, big: bool) -> None:
+    if big:
+        tv_row_line(row, number=number)
+        return
     with ui.row().classes('w-full items-center no-wrap gap-3'):
-        ui.label(str(number) if number else '·').classes(
-            'font-bold text-center ' + ('text-5xl w-20' if big else 'text-xl w-8')
-        )
+        ui.label(str(number) if number else '·').classes('font-bold text-center text-xl w-8')
         with ui.column().classes('gap-0 min-w-0 flex-1'):
             with ui.row().classes('items-center gap-2 no-wrap'):
-                ui.label(row.name).classes('font-semibold truncate ' + ('text-5xl' if big else 'text-lg'))
+                ui.label(row.name).classes('font-semibold truncate text-lg')
                 for flag, color in flags(row):
-                    ui.badge(flag, color=color).classes('text-2xl px-3' if big else '')
-            ui.label(t('今日接待 {n}', n=row.receptions)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+                    ui.badge(flag, color=color)
+            ui.label(t('今日接待 {n}', n=row.receptions)).classes('ac-muted text-xs')
         with ui.column().classes('items-end gap-0'):
             ui.badge(t(STATE_LABELS[StaffState(row.state)]), color=STATE_COLORS[StaffState(row.state)]).classes(
-                'text-3xl px-4 py-2' if big else 'text-sm px-2 py-1'
+                'text-sm px-2 py-1'
             ).mark(f'state-{row.staff_id}')
-            ui.label(minutes_since(row.since)).classes('ac-muted ' + ('text-2xl' if big else 'text-xs'))
+            ui.label(minutes_since(row.since)).classes('ac-muted text-xs')
+
+
+def tv_row_line(row: BoardRow, *, number: int | None) -> None:
+    """The TV's row, every text 48 px or more: place, name and state; below, today's receptions and the flags."""
+    with ui.row().classes('w-full items-center no-wrap gap-4'):
+        ui.label(str(number) if number else '·').classes('font-bold text-center text-5xl w-12')
+        with ui.column().classes('gap-1 min-w-0 flex-1'):
+            with ui.row().classes('w-full items-center no-wrap gap-3'):
+                ui.label(row.name).classes('font-semibold truncate text-5xl leading-tight flex-1 min-w-0')
+                ui.badge(t(STATE_LABELS[StaffState(row.state)]), color=STATE_COLORS[StaffState(row.state)]).classes(
+                    'text-5xl px-4 py-1'
+                ).mark(f'state-{row.staff_id}')
+            with ui.row().classes('items-center gap-3 no-wrap overflow-hidden'):
+                ui.label(t('今日接待 {n}', n=row.receptions)).classes('ac-muted text-5xl whitespace-nowrap')
+                for flag, color in flags(row):
+                    ui.badge(flag, color=color).classes('text-5xl px-3')
 
 
 def flags(row: BoardRow) -> list[tuple[str, str]]:

@@ -13,9 +13,8 @@ import os
 from nicegui import background_tasks, run, ui
 
 import db
-from models import Role, Staff
-from services import group
-from services.complaints import deadlines as complaint_deadlines
+from models import Role, Staff, utcnow
+from services import group, wiring
 from services.complaints import lists as complaint_lists
 from services.complaints import rules
 from services.complaints.lists import ComplaintRow
@@ -95,7 +94,8 @@ def compact_bar(rows: list[ComplaintRow], *, show_site: bool) -> None:
 
 
 async def sweep_forever() -> None:
-    """Once a minute, for the life of the app: overdue complaints escalate to the group admin."""
+    """Once a minute, for the life of the app: overdue complaints escalate to the group admin; overdue checklists
+    and reports due alert their people (services.wiring.sweep_deadlines)."""
     while True:
         try:
             await run.io_bound(_sweep)
@@ -111,8 +111,8 @@ def start_sweep() -> None:
 def _sweep() -> None:
     if not group.run_once('complaint_sweep'):  # another process of the group sweeps
         return
-    with db.session() as s:
-        complaint_deadlines.escalate_overdue(s)
+    with db.session() as s:  # overdue complaints escalate; overdue checklists and reports due are alerted too
+        wiring.sweep_deadlines(s, now=utcnow())
 
 
 def _pending(me: Staff) -> list[ComplaintRow]:

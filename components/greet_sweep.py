@@ -1,4 +1,6 @@
-"""The background job behind unanswered alerts: every few seconds, reminders and passing on (off the event loop)."""
+"""The background job behind unanswered alerts (the ladder): every few seconds, off the event loop, a reminder at the
+site's reminder time (20 s), then passing the visitor on after its answer time, the managers and the TV told
+(services.rotation.unanswered; each step goes to the phones' channels through the notification outbox)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from nicegui import background_tasks, run
 
 import db
 from models import utcnow
+from services import group
 from services.rotation import unanswered
 
 SWEEP_SECONDS = 5.0  # an alert passes on within this long after the site's time (60 s by default)
@@ -30,5 +33,7 @@ def start() -> None:
 
 
 def _sweep() -> None:
+    if not group.run_once('greet_sweep'):  # another process of the group sweeps
+        return
     with db.session() as s:
         unanswered.sweep(s, now=utcnow())

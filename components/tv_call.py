@@ -1,5 +1,6 @@
 """The TV calls the name: "请 李娜 接待 陈先生" shown large across the board's empty bottom quarter and, where the
-TV's browser has a Chinese voice and someone has tapped (or pressed a remote key) once, spoken aloud."""
+TV's browser has a Chinese voice and someone has tapped (or pressed a remote key) once, spoken aloud. The button
+that enables the voice sits at the top, between the site's name and the clock."""
 
 from __future__ import annotations
 
@@ -65,8 +66,8 @@ CALL_CSS = """
 .ac-tv-call-text { font-size: 112px; font-weight: 800; line-height: 1.1; letter-spacing: .06em; text-align: center;
   padding: 0 40px; }
 @keyframes ac-tv-call-in { from { transform: translateY(100%); } to { transform: translateY(0); } }
-.ac-tv-voice { position: fixed; right: 24px; bottom: 24px; z-index: 40; font-size: 48px !important;
-  background: rgba(255,255,255,.18) !important; color: #fff !important; padding: 8px 32px; }
+.ac-tv-voice { position: fixed; left: 50%; top: 24px; transform: translateX(-50%); z-index: 40;
+  font-size: 48px !important; background: rgba(255,255,255,.18) !important; color: #fff !important; padding: 8px 32px; }
 .ac-tv-voice.ac-done { display: none; }
 """
 

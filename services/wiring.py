@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from services import complaints, customers, duty, rotation
+from services import complaints, customers, duty, reports, rotation
 
 
 def connect() -> None:
@@ -23,3 +23,11 @@ def _complaint_counts(session: Session, site_id: int, now: datetime) -> dict[str
 
 def _duty_counts(session: Session, site_id: int, now: datetime) -> dict[str, int]:
     return {'overdue_checklists': duty.board.overdue_checklists(session, site_id=site_id, now=now)}
+
+
+def sweep_deadlines(session: Session, *, now: datetime) -> None:
+    """Once a minute (one process of a group): overdue complaints escalate; overdue checklists and reports due or
+    late alert their people through the outbox. Each commits its own changes."""
+    complaints.deadlines.escalate_overdue(session, now=now)
+    duty.alerts.alert_overdue(session, now=now)
+    reports.alerts.alert_due(session, now=now)

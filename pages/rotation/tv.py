@@ -12,10 +12,10 @@ from nicegui import APIRouter, background_tasks, run, ui
 
 import config
 import db
-from components.board import board_view
+from components.board import COUNTS, board_view, count_values, minutes_since
 from components.tv_call import install_tv_call
 from components.urls import png_data_url, public_base_url
-from models import Site, utcnow
+from models import Site, StaffState, utcnow
 from services.core import events
 from services.core.errors import NotFound
 from services.core.i18n import current_language, t
@@ -26,7 +26,8 @@ from services.signin import display, qr
 router = APIRouter()
 CODE_CHECK_SECONDS = 60.0  # the code changes every TV_CODE_MINUTES; a revoked link goes dark within this too
 SINCE_SECONDS = 30.0  # "N 分钟" on the board ages without any rotation change
-ONE_COLUMN_UP_TO = 4  # more people than this go in two columns: 1080 px fit about five rows under the counts
+ONE_COLUMN_UP_TO = 3  # more people than this go in two columns: 1080 px fit three rows above the bottom band
+NEXT_SHOWN = 3  # the bottom band names who is up next, this many
 
 
 @router.page('/tv/{token}')
@@ -47,14 +48,16 @@ async def tv_page(token: str, request: Request) -> None:
     with ui.column().classes('ac-tv w-full no-wrap'):
         top_bar(site)
         with ui.row().classes('ac-tv-main w-full no-wrap'):
-            with ui.column().classes('ac-tv-board') as tv.area:
-                tv.board_panel()
+            with ui.column().classes('ac-tv-left no-wrap'):
+                with ui.column().classes('ac-tv-board') as tv.area:
+                    tv.board_panel()
+                tv.band()
             code_card(tv)
     install_tv_call(site.id or 0)  # "请 李娜 接待 陈先生", large, and spoken where the TV has a Chinese voice
     events.rotation_changed.subscribe(tv.on_rotation)
     events.complaint_changed.subscribe(tv.on_rotation)  # the complaint counts (an escalation makes one overdue)
     ui.timer(CODE_CHECK_SECONDS, tv.check, immediate=False)
-    ui.timer(SINCE_SECONDS, tv.board_panel.refresh, immediate=False)
+    ui.timer(SINCE_SECONDS, tv.band.refresh, immediate=False)  # "已等 N 分钟" ages without any rotation change
 
 
 class TvScreen:
@@ -85,6 +88,12 @@ class TvScreen:
         self.area.style(f'--ac-tv-rows: {math.ceil(people / 2) if two else max(people, 1)}')
         board_view(self.board, big=True)
 
+    @ui.refreshable_method
+    def band(self) -> None:
+        """The bottom quarter: who is up next, the visitors waiting, the day's counts; all large."""
+        if self.board is not None:
+            bottom_band(self.board)
+
     def on_rotation(self, site_id: int) -> None:
         """Services emit from worker threads: hop to the event loop before touching the page."""
         if site_id == self.site.id:
@@ -102,6 +111,7 @@ class TvScreen:
                 self._stale = False
                 self.board = await run.io_bound(_board, self.site.id or 0)
                 self.board_panel.refresh()
+                self.band.refresh()
         finally:
             self._reading = False
 
@@ -140,6 +150,29 @@ def top_bar(site: Site) -> None:
         'locale': 'en-GB' if current_language() == 'en' else 'zh-CN',
     }
     ui.add_body_html(CLOCK_JS.replace('__SETTINGS__', json.dumps(settings)))
+
+
+def bottom_band(board: Board) -> None:
+    free = [r for r in board.rows if r.state == StaffState.AVAILABLE and not r.trainee]
+    free.sort(key=lambda r: not r.up_next)  # the one who is up first, then the order of the board
+    with ui.column().classes('ac-tv-band w-full no-wrap').mark('tv-band'):
+        with ui.row().classes('w-full items-baseline no-wrap gap-6'):
+            ui.label(t('下一位')).classes('ac-tv-band-kicker')
+            names = '　'.join(r.name for r in free[:NEXT_SHOWN])
+            ui.label(names or t('暂无空闲顾问')).classes('ac-tv-next truncate').mark('tv-next')
+        if board.waiting:
+            shown = '　'.join(
+                t('{name}（{n} 人）· 已等 {since}', name=v.customer, n=v.party_size, since=minutes_since(v.arrived_at))
+                for v in board.waiting[:2]
+            )
+            ui.label(t('等待接待 {n} 组', n=len(board.waiting)) + '：' + shown).classes(
+                'ac-tv-waiting truncate w-full'
+            ).mark('board-waiting')
+        with ui.row().classes('ac-tv-counts w-full').mark('board-counts'):
+            for label, value in zip(map(t, COUNTS), count_values(board), strict=True):
+                with ui.row().classes('items-baseline no-wrap gap-3'):
+                    ui.label(label).classes('ac-tv-count-label')
+                    ui.label(value).classes('ac-tv-count').mark(f'count-{label}')
 
 
 def code_card(tv: TvScreen) -> None:
@@ -183,25 +216,34 @@ CLOCK_JS = """<script>(() => {
 TV_CSS = """
 body.ac-tv-body { overflow: hidden;
   background: radial-gradient(circle at 15% 0%, #115e59 0%, #0b3b38 45%, #062523 100%); }
-.ac-tv { height: 100vh; padding: 28px 40px 36px; gap: 24px; }
-.ac-tv-top { color: #fff; border-bottom: 2px solid rgba(255,255,255,.15); padding-bottom: 16px; }
-.ac-tv-kicker { font-size: 26px; letter-spacing: .3em; color: #5eead4; font-weight: 600; }
-.ac-tv-site { font-size: 60px; font-weight: 700; line-height: 1.1; }
-.ac-tv-time { font-size: 84px; font-weight: 700; line-height: 1; font-variant-numeric: tabular-nums; }
-.ac-tv-date { font-size: 28px; color: #ccfbf1; }
+.ac-tv { height: 100vh; padding: 20px 40px 24px; gap: 16px; }
+.ac-tv-top { color: #fff; border-bottom: 2px solid rgba(255,255,255,.15); padding-bottom: 12px; }
+.ac-tv-kicker { font-size: 48px; line-height: 1.1; letter-spacing: .2em; color: #5eead4; font-weight: 600; }
+.ac-tv-site { font-size: 64px; font-weight: 700; line-height: 1.1; }
+.ac-tv-time { font-size: 96px; font-weight: 700; line-height: 1; font-variant-numeric: tabular-nums; }
+.ac-tv-date { font-size: 48px; line-height: 1.1; color: #ccfbf1; }
 .ac-tv-main { flex: 1 1 auto; min-height: 0; gap: 40px; align-items: stretch; }
-.ac-tv-board { flex: 2 1 0; min-width: 0; overflow: hidden; gap: 16px; }
+.ac-tv-left { flex: 2 1 0; min-width: 0; gap: 16px; }
+.ac-tv-board { flex: 1 1 auto; min-height: 0; width: 100%; overflow: hidden; gap: 16px; }
+.ac-tv-board .q-card { padding: 6px 16px; }
+.ac-tv-board .q-badge { line-height: 1.15; }
+.ac-tv-band { flex: 0 0 auto; min-height: 24vh; justify-content: center; gap: 4px; color: #fff;
+  border-top: 2px solid rgba(255,255,255,.15); padding-top: 12px; }
+.ac-tv-band-kicker { font-size: 48px; color: #5eead4; font-weight: 600; letter-spacing: .1em; flex: none; }
+.ac-tv-next { font-size: 80px; font-weight: 800; line-height: 1.1; min-width: 0; }
+.ac-tv-waiting { font-size: 48px; line-height: 1.2; color: #fde68a; font-weight: 600; }
+.ac-tv-counts { column-gap: 40px; row-gap: 0; font-size: 48px; line-height: 1.2; color: #ccfbf1; }
+.ac-tv-count { font-weight: 700; color: #fff; }
 .ac-tv-board .q-card { border-radius: 16px; }
-/* Reaches into board_view's markup until it offers columns and a waiting limit: its column holds the rows
-   (two columns, read down then across); the waiting card shows its first three (its heading has the total). */
+/* Reaches into board_view's markup until it offers columns: its column holds the rows (two columns, read down
+   then across). */
 .ac-tv-two > .nicegui-column { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr));
   grid-template-rows: repeat(var(--ac-tv-rows), auto); grid-auto-flow: column; }
-.ac-tv-board .bg-amber-100 > :nth-child(n+5) { display: none; }
-.ac-tv-code { flex: 0 0 560px; background: #fff; border-radius: 24px; padding: 36px 32px; gap: 12px;
-  box-shadow: 0 20px 50px rgba(0,0,0,.35); justify-content: center; }
-.ac-tv-code-title { font-size: 64px; font-weight: 700; color: #0f766e; letter-spacing: .1em; }
-.ac-tv-qr { width: 440px; height: 440px; image-rendering: pixelated; }
-.ac-tv-code-hint { font-size: 30px; color: #0f172a; }
-.ac-tv-code-note { font-size: 26px; color: #64748b; }
+.ac-tv-code { flex: 0 0 500px; background: #fff; border-radius: 24px; padding: 28px 24px; gap: 12px;
+  box-shadow: 0 20px 50px rgba(0,0,0,.35); justify-content: center; text-align: center; }
+.ac-tv-code-title { font-size: 64px; font-weight: 700; color: #0f766e; letter-spacing: .1em; line-height: 1.1; }
+.ac-tv-qr { width: 420px; height: 420px; image-rendering: pixelated; }
+.ac-tv-code-hint { font-size: 48px; line-height: 1.2; color: #0f172a; }
+.ac-tv-code-note { font-size: 48px; line-height: 1.2; color: #64748b; }
 .ac-tv-invalid { height: 100vh; color: #fff; padding: 40px; }
 """

@@ -10,6 +10,7 @@ from db import begin_write, end_read
 from models import Complaint, Site, Staff, utcnow
 from services.accounts import sites
 from services.complaints import rules
+from services.complaints.alerts import alert_managers
 from services.complaints.handling import record_step
 from services.core import authz, events
 from services.core.errors import ValidationError
@@ -53,6 +54,7 @@ def escalate_overdue(session: Session, *, now: datetime | None = None) -> set[in
         else:
             continue
         record_step(session, complaint, None, 'escalate', complaint.status, text, now)
+        alert_managers(session, complaint, clock.what, now)  # committed with the escalation
         sites.add(complaint.site_id)
     session.commit()
     for site_id in sites:

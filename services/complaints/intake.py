@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from db import begin_write
 from models import Complaint, Customer, Photo, Site, Staff, Visit, utcnow
 from services.complaints import rules
+from services.complaints.alerts import alert_managers
 from services.complaints.handling import record_step
 from services.core import audit, events
 from services.core.errors import ValidationError
@@ -55,6 +56,7 @@ def file(session: Session, *, actor: Staff, form: ComplaintForm, now: datetime |
         audit.record(
             session, actor=actor, action='file_complaint', entity='complaint', entity_id=complaint.id, site_id=site.id
         )
+        alert_managers(session, complaint, 'new', now)  # the managers' phones, committed with the complaint
         session.commit()
     except IntegrityError:  # PostgreSQL: the same form sent twice at once; the first one stands
         session.rollback()

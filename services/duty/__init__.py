@@ -3,6 +3,6 @@ manager's review and discipline records.
 
 This package is the area's public face: other areas and the pages import the modules named in `__all__`."""
 
-from . import board, checklists, discipline, rectification, review, roster, templates
+from . import alerts, board, checklists, discipline, rectification, review, roster, templates
 
-__all__ = ['board', 'checklists', 'discipline', 'rectification', 'review', 'roster', 'templates']
+__all__ = ['alerts', 'board', 'checklists', 'discipline', 'rectification', 'review', 'roster', 'templates']

@@ -5,7 +5,6 @@ Other areas call `enqueue` (or `enqueue_visitor_alerts`) inside their own transa
 
 from __future__ import annotations
 
-from .ladder import on_unanswered, reminder, unanswered
 from .manage import (
     FIELDS,
     Reach,
@@ -20,7 +19,7 @@ from .manage import (
     site_channels,
     subscribe,
 )
-from .outbox import Alert, enqueue, enqueue_visitor_alerts, on_committed
+from .outbox import Alert, enqueue, enqueue_for, enqueue_visitor_alerts, group_admins, on_committed, site_managers
 from .runner import start_sender, stop_sender
 from .sender import Sender
 
@@ -31,20 +30,20 @@ __all__ = [
     'Record',
     'Sender',
     'enqueue',
+    'enqueue_for',
     'enqueue_visitor_alerts',
+    'group_admins',
     'install_demo_receiver',
     'kind_name',
     'log',
     'on_committed',
-    'on_unanswered',
     'push_key',
     'reach',
-    'reminder',
     'save_channel',
     'send_test',
     'site_channels',
+    'site_managers',
     'start_sender',
     'stop_sender',
     'subscribe',
-    'unanswered',
 ]

@@ -40,26 +40,28 @@ class Job:
     messages: list[tuple[Message, list[int], int]] = field(default_factory=list)
 
 
-def jobs(s: Session, due: list[NotifyDelivery], now: datetime) -> tuple[list[Job], list[int]]:
-    """Group the due deliveries by channel and make the messages; a robot out of budget waits (blocked)."""
+def jobs(s: Session, due: list[NotifyDelivery], now: datetime) -> tuple[list[Job], dict[int, datetime]]:
+    """Group the due deliveries by channel and make the messages; a robot out of budget waits (blocked: until
+    when it may send again)."""
     if not due:
-        return [], []
+        return [], {}
     by_channel: dict[int, list[NotifyDelivery]] = {}
     for d in due:
         by_channel.setdefault(d.channel_id, []).append(d)
     chans = {c.id: c for c in s.exec(select(NotifyChannel).where(col(NotifyChannel.id).in_(by_channel)))}
     alerts = {a.id: a for a in s.exec(select(NotifyAlert).where(col(NotifyAlert.id).in_({d.alert_id for d in due})))}
     people = {p.id: p for p in s.exec(select(Staff).where(col(Staff.id).in_({d.staff_id for d in due})))}
-    jobs, blocked = [], []
+    jobs: list[Job] = []
+    blocked: dict[int, datetime] = {}
     for channel_id, group in by_channel.items():
         channel = chans[channel_id]
         if not channel.enabled:
             _give_up(group, now, '渠道已关闭')
             continue
         if channel.kind in ROBOTS:
-            budget = _robot_budget(s, channel_id, now)
+            budget, free_at = _robot_budget(s, channel_id, now)
             if budget <= 0:
-                blocked.append(channel_id)
+                blocked[channel_id] = free_at
                 continue
             packed = pack(group, alerts, people, budget)
         else:
@@ -140,15 +142,18 @@ def _give_up(group: list[NotifyDelivery], now: datetime, why: str) -> None:
         d.status, d.last_error = DeliveryStatus.FAILED, why
 
 
-def _robot_budget(s: Session, channel_id: int, now: datetime) -> int:
-    """How many messages the robot may take now: what is left of its minute, paced once half of it is spent."""
-    query = select(func.count(), func.max(NotifySend.at)).where(
+def _robot_budget(s: Session, channel_id: int, now: datetime) -> tuple[int, datetime]:
+    """How many messages the robot may take now: what is left of its minute, paced once half of it is spent; with
+    none, when the next one may go (the sender sleeps until then, not a poll interval more)."""
+    query = select(func.count(), func.min(NotifySend.at), func.max(NotifySend.at)).where(
         NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW
     )
-    sent, last = s.exec(query).one()
+    sent, oldest, last = s.exec(query).one()
+    if sent >= ROBOT_RATE and oldest is not None:
+        return 0, oldest + RATE_WINDOW
     if sent >= PACE_FROM and last is not None and now - last < PACE:
-        return 0
-    return ROBOT_RATE - int(sent) if sent < PACE_FROM else min(1, ROBOT_RATE - int(sent))
+        return 0, last + PACE
+    return (ROBOT_RATE - int(sent) if sent < PACE_FROM else 1), now
 
 
 def anything_due(s: Session, now: datetime, busy: list[int]) -> bool:
@@ -160,20 +165,12 @@ def anything_due(s: Session, now: datetime, busy: list[int]) -> bool:
     return s.exec(query.limit(1)).first() is not None
 
 
-def next_due(s: Session, now: datetime, blocked: list[int], busy: list[int]) -> float | None:
-    """Seconds until the next delivery is due (a blocked robot: until its oldest request leaves the window)."""
+def next_due(s: Session, now: datetime, blocked: dict[int, datetime], busy: list[int]) -> float | None:
+    """Seconds until the next delivery is due (a blocked robot: until its pace or its minute lets it send)."""
     query = select(func.min(NotifyDelivery.next_at)).where(NotifyDelivery.status == DeliveryStatus.PENDING)
     if blocked or busy:
-        query = query.where(col(NotifyDelivery.channel_id).not_in(blocked + busy))
-    times = [t for t in [s.exec(query).one()] if t is not None]
-    for channel_id in blocked:
-        oldest = s.exec(
-            select(func.min(NotifySend.at)).where(
-                NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW
-            )
-        ).one()
-        if oldest is not None:
-            times.append(oldest + RATE_WINDOW)
+        query = query.where(col(NotifyDelivery.channel_id).not_in([*blocked, *busy]))
+    times = [t for t in [s.exec(query).one()] if t is not None] + list(blocked.values())
     if not times:
         return None
     return max(0.0, (min(times) - now).total_seconds())

@@ -15,6 +15,7 @@ from models import (
     NotifyChannel,
     NotifyDelivery,
     PushSubscription,
+    Role,
     Staff,
     utcnow,
 )
@@ -22,6 +23,7 @@ from services.core.events import VisitorAlert
 from services.core.i18n import t
 
 VISITOR_ASSIGNED = 'visitor_assigned'
+REMINDER = 'reminder'
 _committed: list[Callable[[], None]] = []  # the sender's wake-up, registered when it starts
 
 
@@ -70,18 +72,51 @@ def enqueue(
     return rows
 
 
+def enqueue_for(
+    session: Session,
+    *,
+    site_id: int,
+    staff_ids: Iterable[int | None],
+    kind: str,
+    key: str,
+    text: str,
+    url: str = '/',
+    now: datetime | None = None,
+) -> list[NotifyAlert]:
+    """One alert of the same cause for each of several people (`key` names the cause; each person's key adds
+    their id). Nothing is committed here."""
+    people = [i for i in dict.fromkeys(staff_ids) if i]
+    alerts = [Alert(site_id, i, kind, f'{key}:{i}', text, url) for i in people]
+    return enqueue(session, alerts, now=now)
+
+
+def site_managers(session: Session, site_id: int) -> list[int]:
+    """The active sales managers of a site: who complaints, overdue checklists and due reports alert."""
+    query = select(Staff.id).where(Staff.site_id == site_id, Staff.role == Role.MANAGER, col(Staff.active))
+    return [i for i in session.exec(query.order_by(col(Staff.id))) if i]
+
+
+def group_admins(session: Session) -> list[int]:
+    """The active group admins: an overdue complaint goes up to them."""
+    query = select(Staff.id).where(Staff.role == Role.ADMIN, col(Staff.active))
+    return [i for i in session.exec(query.order_by(col(Staff.id))) if i]
+
+
 def enqueue_visitor_alerts(session: Session, alerts: list[VisitorAlert], *, now: datetime | None = None) -> None:
     """The visitor alerts of a rotation change (sign-in, a waiting visitor routed, a manager's assignment)."""
     enqueue(session, [visitor_alert(a) for a in alerts], now=now)
 
 
 def visitor_alert(alert: VisitorAlert) -> Alert:
+    """The outbox entry of a visitor alert; a reminder (nobody tapped 我来接待 yet) is its own entry, once."""
+    key = f'visit:{alert.visit_id}:{alert.staff_id}'
+    text = visitor_text(alert)
     return Alert(
         site_id=alert.site_id,
         staff_id=alert.staff_id,
-        kind=VISITOR_ASSIGNED,
-        key=f'visit:{alert.visit_id}:{alert.staff_id}',
-        text=visitor_text(alert),
+        kind=REMINDER if alert.reminder else VISITOR_ASSIGNED,
+        key=f'{key}:reminder' if alert.reminder else key,
+        text=t('再次提醒：{alert}', alert=text) if alert.reminder else text,
         url='/rotation',
         visit_id=alert.visit_id,
     )

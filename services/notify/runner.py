@@ -6,7 +6,6 @@ import asyncio
 
 from nicegui import background_tasks
 
-from . import ladder
 from .outbox import clear_committed, on_committed
 from .sender import Sender
 
@@ -14,24 +13,22 @@ _running: dict[str, Sender | asyncio.Task[None]] = {}
 
 
 def start_sender() -> None:
-    """Start the background sender (and the unanswered-alert sweep) on the app's loop."""
+    """Start the background sender on the app's loop (unanswered alerts: components.greet_sweep)."""
     if 'task' in _running:
         return
     sender = Sender()
     on_committed(sender.wake)
     _running['sender'] = sender
     _running['task'] = background_tasks.create(sender.run(), name='notify sender')
-    _running['sweep'] = background_tasks.create(ladder.sweep_forever(), name='notify unanswered sweep')
 
 
 async def stop_sender() -> None:
-    """Cancel the sender and the sweep; wait for them a moment only (a shutdown must not hang on a slow database)."""
+    """Cancel the sender; wait for it a moment only (a shutdown must not hang on a slow database)."""
     clear_committed()
-    tasks = [t for name in ('task', 'sweep') if isinstance(t := _running.pop(name, None), asyncio.Task)]
+    task = _running.pop('task', None)
     _running.clear()
-    for task in tasks:
-        task.cancel()
-    current = asyncio.get_running_loop()
-    mine = [t for t in tasks if t.get_loop() is current and not t.done()]
-    if mine:
-        await asyncio.wait(mine, timeout=2.0)
+    if not isinstance(task, asyncio.Task):
+        return
+    task.cancel()
+    if task.get_loop() is asyncio.get_running_loop() and not task.done():
+        await asyncio.wait([task], timeout=2.0)

@@ -141,7 +141,7 @@ class Sender:
         busy = list(self._busy)
         with db.session() as s:  # a look without the write lock first: most looks find nothing due
             if not claims.anything_due(s, now, busy):
-                return [], claims.next_due(s, now, [], busy)
+                return [], claims.next_due(s, now, {}, busy)
         with db.session(write_lock=True) as s:
             query = select(NotifyDelivery).where(
                 NotifyDelivery.status == DeliveryStatus.PENDING, NotifyDelivery.next_at <= now
@@ -154,10 +154,11 @@ class Sender:
             return jobs, claims.next_due(s, now, blocked, busy)
 
     async def _send(self, job: Job) -> None:
+        results: list[tuple[list[int], int, Outcome]] = []
         try:
             client = self._http()
             if job.kind in ROBOTS:  # one after another: the robot's order and rate are kept
-                results = [(m, ids, sid, await self._one(client, job, m)) for m, ids, sid in job.messages]
+                results = [(ids, sid, await self._one(client, job, m)) for m, ids, sid in job.messages]
             else:
                 gate = asyncio.Semaphore(PERSONAL_CONCURRENCY)
 
@@ -166,11 +167,14 @@ class Sender:
                         return await self._one(client, job, m)
 
                 outcomes = await asyncio.gather(*(one(m) for m, _, _ in job.messages))
-                results = [(m, ids, sid, o) for (m, ids, sid), o in zip(job.messages, outcomes, strict=True)]
-            await self._record([(ids, sid, o) for _, ids, sid, o in results])
+                results = [(ids, sid, o) for (_, ids, sid), o in zip(job.messages, outcomes, strict=True)]
         finally:
+            # The robot is free once its answer is in, not once the receipt is written: its requests are counted
+            # from their rows (written when claimed) and its deliveries stay claimed until the receipt, so the next
+            # alerts need not wait for the database's write lock.
             self._busy.discard(job.channel_id)
             self.wake()
+        await self._record(results)
 
     async def _record(self, results: list[tuple[list[int], int, Outcome]]) -> None:
         """Write the receipts, trying again while the database is busy: a receipt not written leaves its deliveries

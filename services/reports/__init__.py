@@ -1,6 +1,6 @@
 """The manager's office: today at a glance, morning meetings, weekly minutes, the monthly report and its files."""
 
-from . import dashboard, demo, group, minutes, morning
+from . import alerts, dashboard, demo, group, minutes, morning
 from .filing import (
     DUE_DAY,
     Draft,
@@ -31,6 +31,7 @@ __all__ = [
     'Section',
     'SiteStatus',
     'Table',
+    'alerts',
     'build',
     'cover',
     'dashboard',

@@ -9,14 +9,17 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from models import Customer, Site, Staff, StaffState, TurnKind, Visit, VisitStatus
+from services import notify
 from services.accounts import sites
 from services.core import events
 from services.core.events import Unanswered, VisitorAlert
+from services.core.i18n import t
 from services.rotation import ledger, roster
 from services.rotation import rules as rotation
 from services.rotation.reception import alerts_for, commit_day, open_visits, route, seat_of
 
 UNANSWERED = '未响应'
+UNANSWERED_KIND = 'unanswered'
 
 
 def sweep(session: Session, *, now: datetime) -> None:
@@ -40,6 +43,7 @@ def remind(session: Session, *, site_id: int, now: datetime) -> list[VisitorAler
         assert customer is not None
         alerts += [_as_reminder(a) for a in alerts_for(session, visit, customer)]
     if alerts:
+        notify.enqueue_visitor_alerts(session, alerts, now=now)  # the person's channels again, with the reminder
         session.commit()
         for alert in alerts:
             events.emit(events.visitor_assigned, alert)
@@ -65,6 +69,17 @@ def pass_unanswered(session: Session, *, site_id: int, now: datetime) -> list[Un
             continue
         alerts += _pass_on(session, day, visit, missed, now)
         told.append(_told(session, visit, missed))
+    for event in told:  # the managers' phones, committed with the passing on
+        notify.enqueue_for(
+            session,
+            site_id=event.site_id,
+            staff_ids=notify.site_managers(session, event.site_id),
+            kind=UNANSWERED_KIND,
+            key=f'unanswered:{event.visit_id}:{event.missed_id}',
+            text=unanswered_text(event),
+            url='/rotation/manage',
+            now=now,
+        )
     commit_day(session, day, now, alerts)
     for event in told:
         events.emit(events.visitor_unanswered, event)
@@ -103,6 +118,16 @@ def _told(session: Session, visit: Visit, missed: int) -> Unanswered:
         missed_id=missed,
         missed=names.get(missed, ''),
         now_with=names.get(visit.assigned_id) if visit.assigned_id else None,
+    )
+
+
+def unanswered_text(event: Unanswered) -> str:
+    """Short, no phone number: who missed whom, and who has the visitor now."""
+    return t(
+        '未响应：{missed}未接待{customer}，已转给{now_with}',
+        missed=event.missed,
+        customer=event.customer,
+        now_with=event.now_with or '',
     )
 
 

@@ -140,6 +140,17 @@ def take(phone: Page) -> None:
     expect(count(phone, '迎客用时（分）')).not_to_have_text('–')
 
 
+def tv_count(tv: Page, label: str) -> Locator:
+    """A figure of the TV's counts, in its bottom band."""
+    return tv.locator('.ac-tv-counts > div').filter(has=tv.get_by_text(label, exact=True)).locator('.ac-tv-count')
+
+
+SMALL_TEXT = """() => [...document.querySelectorAll('body *')].filter(e =>
+    [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+    && e.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})
+    && parseFloat(getComputedStyle(e).fontSize) < 48).map(e => e.textContent.trim().slice(0, 20))"""
+
+
 def tv_row(tv: Page, name: str) -> Locator:
     return tv.locator('.q-card').filter(has=tv.get_by_text(name, exact=True))
 
@@ -158,7 +169,9 @@ def test_visitor_signs_in_and_the_one_who_is_up_is_alerted(
     phone_a = on_duty(open_context, site.first[0], UP_NEXT)
     phone_b = on_duty(open_context, site.second[0], SECOND)
     expect(tv_row(tv, first).locator('.q-badge', has_text='空闲')).to_be_visible()
-    expect(count(tv, '今日到访')).to_have_text('0')
+    expect(tv_count(tv, '今日到访')).to_have_text('0')
+    expect(tv.locator('.ac-tv-next')).to_contain_text(first)  # the bottom band: who is up next
+    assert tv.evaluate(SMALL_TEXT) == []  # every text on the 1080p board at least 48 px tall
 
     phone_a.evaluate(WATCH_ALERT)
     visitor = open_context().new_page()
@@ -176,7 +189,7 @@ def test_visitor_signs_in_and_the_one_who_is_up_is_alerted(
     shot(phone_a, 'flow-alert-phone')
     shot(visitor, 'flow-visitor-result')
 
-    expect(count(tv, '今日到访')).to_have_text('1')  # the TV follows without a reload
+    expect(tv_count(tv, '今日到访')).to_have_text('1')  # the TV follows without a reload
     expect(tv_row(tv, first).locator('.q-badge', has_text='接待中')).to_be_visible()
     expect(tv_row(tv, second).locator('.q-badge', has_text='下一位')).to_be_visible()
     assert tv.evaluate('window.__sameDocument') is True
@@ -193,7 +206,7 @@ def test_visitor_signs_in_and_the_one_who_is_up_is_alerted(
     take(phone_a)
     expect(phone_a.get_by_text('正在接待：王先生')).to_be_visible()
     expect(phone_a.get_by_role('button', name='结束接待')).to_be_visible()
-    expect(count(tv, '迎客用时（分）')).not_to_have_text('–')
+    expect(tv_count(tv, '迎客用时（分）')).not_to_have_text('–')
     shot(phone_a, 'flow-receiving-phone')
 
 

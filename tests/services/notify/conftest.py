@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from services.notify import ladder, outbox
+from services.notify import outbox
 from tests.services.notify import stubs
 
 
@@ -21,4 +21,3 @@ def stub() -> Iterator[stubs.Stub]:
 def _no_hooks_left() -> Iterator[None]:
     yield
     outbox.clear_committed()
-    ladder.clear_handlers()

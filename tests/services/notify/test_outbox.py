@@ -7,11 +7,12 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 import db
-from models import ChannelKind, DeliveryStatus, NotifyAlert, NotifyDelivery, StaffState, utcnow
+from models import ChannelKind, DeliveryStatus, NotifyAlert, NotifyDelivery, StaffState
 from services import notify
 from services.notify import sender as sender_module
 from services.rotation import overrides as rotation_manage
-from tests.helpers.rotation import arrive, set_state, staffed_site
+from services.rotation import unanswered
+from tests.helpers.rotation import arrive, set_state, staffed_site, visit
 from tests.services.notify.helpers import add_channel, alert_for, manager_of, statuses
 from tests.services.notify.stubs import Stub
 
@@ -83,18 +84,31 @@ async def test_a_manager_assigning_a_waiting_visitor_alerts_through_the_outbox(s
     assert set(statuses()) == {DeliveryStatus.SENT}  # the undone alert and the manager's may share one robot message
 
 
-def test_unanswered_alerts_reach_the_registered_hook(session: Session) -> None:
-    site, (lina,) = staffed_site(session, ['李娜'])
-    result = arrive(site)
-    seen: list[list[int | None]] = []
-    notify.on_unanswered(lambda s, alerts, now: seen.append([a.visit_id for a in alerts]))
-    notify.ladder.sweep(utcnow() + timedelta(seconds=21))
-    assert seen == [[result.visit_id]]
+async def test_the_ladder_reminds_then_passes_on_and_tells_the_manager_through_the_outbox(
+    session: Session, stub: Stub
+) -> None:
+    site, (lina, zhang) = staffed_site(session, ['李娜', '张伟'])
+    manager = manager_of(session, site)
+    add_channel(session, stub, site, manager, ChannelKind.WECOM_ROBOT)
+    result = arrive(site, phone='13512345678')
+    at = visit(result.visit_id).assigned_at
+    assert at is not None
+    for seconds in (19, 21, 40, 61):  # the greet sweep's looks: a reminder at 20 s, passed on after 60 s
+        with db.session() as s:
+            unanswered.sweep(s, now=at + timedelta(seconds=seconds))
     with db.session() as s:
-        (alert,) = notify.unanswered(s, now=utcnow() + timedelta(seconds=21), older_than=timedelta(seconds=20))
-        reminder = notify.reminder(alert)
-        assert reminder.key.endswith(':reminder') and reminder.staff_id == lina.id
-        assert notify.unanswered(s, now=utcnow(), older_than=timedelta(seconds=20)) == []
+        kinds = sorted((a.kind, a.staff_id or 0) for a in s.exec(select(NotifyAlert)))
+    expected = [('reminder', lina.id), ('unanswered', manager.id), ('visitor_assigned', lina.id)]
+    assert kinds == sorted([*expected, ('visitor_assigned', zhang.id)])  # type: ignore[arg-type]
+    await notify.Sender().drain()
+    sent = stub.of('wecom_robot')
+    texts = '\n'.join(m.body['text']['content'] for m in sent)
+    assert '李娜，再次提醒：来访提醒：轮到您接待王先生' in texts
+    assert '王静，未响应：李娜未接待王先生，已转给张伟' in texts
+    assert '13512345678' not in texts and '5678' not in texts
+    mentioned = {p for m in sent for p in m.body['text']['mentioned_mobile_list']}
+    assert mentioned == {lina.phone, zhang.phone, manager.phone}
+    assert set(statuses()) == {DeliveryStatus.SENT}
 
 
 def test_no_channel_still_logs_the_alert_without_deliveries(session: Session) -> None:
