@@ -82,17 +82,15 @@ def plan_duty(data_dir: Path) -> str:
     return next(i.item.title for i in items if i.item.photo_required)
 
 
-# What the page's uploads send (the file parts of each form), and when each starts and ends: Playwright does not see
-# the bodies of multipart XHRs.
+# What the page's uploads send (the file parts of each form): Playwright does not see the bodies of multipart XHRs.
 SPY = """(() => {
   window.__uploads = [];
   const send = XMLHttpRequest.prototype.send;
   XMLHttpRequest.prototype.send = function (body) {
     if (body instanceof FormData) {
-      const entry = { bytes: 0, sent_at: performance.now(), done_at: null };
-      for (const value of body.values()) if (value instanceof Blob) entry.bytes += value.size;
-      this.addEventListener('loadend', () => (entry.done_at = performance.now()));
-      window.__uploads.push(entry);
+      let bytes = 0;
+      for (const value of body.values()) if (value instanceof Blob) bytes += value.size;
+      window.__uploads.push({ bytes });
     }
     return send.call(this, body);
   };
@@ -119,13 +117,30 @@ def upload(base_url: str, photo: Path, title: str) -> dict[str, Any]:
         expect(card).to_have_class(re.compile('border-green-600'), timeout=60_000)  # the item is done
         seconds = time.perf_counter() - start
         uploads = page.evaluate('window.__uploads')
+        marks = page.evaluate(MARKS)
         browser.close()
-    first = uploads[0] if uploads else {'sent_at': chosen_at, 'done_at': chosen_at}
     return {
         'upload_s': round(seconds, 2),
         'sent_kb': round(sum(u['bytes'] for u in uploads) / 1024, 1),
-        'shrink_s': round((first['sent_at'] - chosen_at) / 1000, 2),
-        'send_s': round(((first['done_at'] or first['sent_at']) - first['sent_at']) / 1000, 2),
+        **phases(marks, chosen_at, seconds),
+    }
+
+
+# photo_capture.js marks ac-photo-chosen, -shrunk, -sent and -uploaded (ms since the page's start)
+MARKS = """Object.fromEntries(performance.getEntriesByType('mark')
+  .filter((m) => m.name.startsWith('ac-photo-')).map((m) => [m.name.slice(9), m.startTime]))"""
+
+
+def phases(marks: dict[str, float], chosen_at: float, seconds: float) -> dict[str, float]:
+    """Where the time went: the file reaching the page, shrinking it, sending it, and the server storing it until the
+    item shows it done (what is left of the total)."""
+    if not {'chosen', 'shrunk', 'sent', 'uploaded'} <= marks.keys():
+        return {}
+    return {
+        'pick_s': round((marks['chosen'] - chosen_at) / 1000, 2),
+        'shrink_s': round((marks['shrunk'] - marks['chosen']) / 1000, 2),
+        'send_s': round((marks['uploaded'] - marks['sent']) / 1000, 2),
+        'done_s': round(seconds - (marks['uploaded'] - chosen_at) / 1000, 2),
     }
 
 

@@ -1,7 +1,9 @@
 // Drafts kept on the phone: what is typed into a form marked data-draft is saved in localStorage at each keystroke
 // and put back into its fields when the form is drawn again — after a reload, a reconnect, or a server that crashed
-// and came back — until the page says the form was saved (acDraft.clear). The form's request key travels with the
-// draft, so a form sent again after a lost answer is still one visit, one complaint.
+// and came back — until the page says the form was saved (acDraft.clear). Each field's value as the server drew it
+// is kept with the draft: a field still showing that gets the draft back (a pre-filled note edited, too), one showing
+// something newer (saved since, elsewhere) keeps it. The form's request key travels with the draft, so a form sent
+// again after a lost answer is still one visit, one complaint.
 (() => {
   if (window.acDraft) return;
   const PREFIX = "ac-draft:";
@@ -11,6 +13,7 @@
       (el) => !["file", "hidden", "checkbox", "radio", "button", "submit"].includes(el.type)
     );
   const names = (form) => fields(form).map((el, i) => [el, (el.getAttribute("aria-label") || "") + "#" + i]);
+  const drawn = new WeakMap(); // each field's value as the server drew it
   const read = (key) => {
     try {
       const draft = JSON.parse(localStorage.getItem(PREFIX + key) || "null");
@@ -21,15 +24,17 @@
   };
   function save(form) {
     const data = {};
+    const was = {};
     let typed = false;
     for (const [el, name] of names(form)) {
       if (el.readOnly || el.disabled) continue;
       data[name] = el.value;
-      typed = typed || !!el.value;
+      was[name] = drawn.get(el) || "";
+      typed = typed || el.value !== was[name];
     }
     const old = read(form.dataset.draft);
     const key = (old && old.key) || form.dataset.draftKey || "";
-    if (typed || old) localStorage.setItem(PREFIX + form.dataset.draft, JSON.stringify({ at: Date.now(), data, key }));
+    if (typed || old) localStorage.setItem(PREFIX + form.dataset.draft, JSON.stringify({ at: Date.now(), data, was, key }));
   }
   function restore(form) {
     const draft = read(form.dataset.draft);
@@ -37,7 +42,8 @@
     let restored = 0;
     for (const [el, name] of names(form)) {
       const value = draft.data[name];
-      if (value && !el.value && !el.readOnly) {
+      const was = (draft.was || {})[name] || ""; // drafts from before this was kept: only into empty fields
+      if (value !== undefined && value !== el.value && el.value === was && !el.readOnly) {
         el.value = value;
         el.dispatchEvent(new Event("input", { bubbles: true })); // Vue's v-model, and so the server, get it too
         restored += 1;
@@ -55,11 +61,24 @@
     },
     true
   );
+  const remember = (els) => els.forEach((el) => drawn.set(el, el.value));
   const look = () =>
-    document.querySelectorAll("[data-draft]:not([data-draft-seen])").forEach((form) => {
+    document.querySelectorAll("[data-draft]").forEach((form) => {
+      const fresh = fields(form).filter((el) => !drawn.has(el)); // drawn now, or again (a card redrawn after a save)
+      const first = !form.dataset.draftSeen;
+      if (!fresh.length && !first) return;
+      fresh.forEach((el) => drawn.set(el, ""));
       form.dataset.draftSeen = "1";
-      setTimeout(() => restore(form), 50); // the fields' own values arrive with them
+      setTimeout(() => {
+        remember(fresh); // the fields' own values arrive with them
+        if (first) restore(form);
+      }, 50);
     });
   new MutationObserver(look).observe(document.documentElement, { childList: true, subtree: true });
-  window.acDraft = { clear: (key) => localStorage.removeItem(PREFIX + key) };
+  window.acDraft = {
+    clear: (key) => {
+      localStorage.removeItem(PREFIX + key);
+      document.querySelectorAll("[data-draft]").forEach((form) => form.dataset.draft === key && remember(fields(form)));
+    },
+  };
 })();

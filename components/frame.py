@@ -34,7 +34,8 @@ _site_names: dict[int, str] = {}  # site id → its name, read once off the even
 EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 NAV: list[NavItem] = [  # later parts add their pages here, in the order of the bar
-    NavItem('/', '首页', 'home', EVERYONE),
+    NavItem('/', '首页', 'home', MANAGERS),
+    NavItem('/home', '首页', 'home', frozenset({Role.SALESPERSON})),  # their '/' opens 轮序 (pages/home.py)
     NavItem('/rotation', '轮序', 'format_list_numbered', frozenset({Role.SALESPERSON, Role.MANAGER})),
     NavItem('/customers', '客户', 'contacts', frozenset({Role.SALESPERSON, Role.MANAGER})),
     NavItem('/followups', '追访', 'event_available', frozenset({Role.SALESPERSON})),
@@ -61,6 +62,11 @@ NAV: list[NavItem] = [  # later parts add their pages here, in the order of the 
 def nav_for(staff: Staff) -> list[NavItem]:
     """The bottom-bar entries this staff member's role may open."""
     return [item for item in NAV if staff.role in item.roles]
+
+
+def home_path(staff: Staff) -> str:
+    """The path of 首页 in this staff member's bar."""
+    return '/home' if staff.role == Role.SALESPERSON else '/'
 
 
 def install() -> None:

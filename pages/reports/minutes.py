@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from nicegui import APIRouter, run, ui
 
 import db
 from components.actions import act
+from components.drafts import clear_draft, draft_form
 from components.frame import frame
 from components.session import guard
 from models import MinutesStatus, Role, Staff, utcnow
@@ -75,16 +77,21 @@ async def minutes_view(me: Staff, minutes_id: int, redraw: Callable[[], object])
     editing = me.role == Role.MANAGER and m.status == MinutesStatus.DRAFT
     header_card(found, zone)
     sign_card(me, found, redraw)
-    notes = [item_card(n, item, editing) for n, item in enumerate(m.items, start=1)]
+    draft = f'minutes-{minutes_id}'  # the nine items' notes typed but not yet saved survive a reload
+    with draft_form(draft).classes('gap-3', remove='gap-2') if editing else nullcontext():
+        notes = [item_card(n, item, editing) for n, item in enumerate(m.items, start=1)]
     actions_card(me, found, editing, redraw)
     if editing:
 
         async def save() -> bool:
-            return await act(
+            saved = await act(
                 lambda s, a: reports.minutes.edit(
                     s, actor=a, minutes_id=minutes_id, header={}, notes=[n.value or '' for n in notes if n]
                 )
             )
+            if saved:  # the notes overwrite the item's: saving twice is still the one set
+                clear_draft(draft)
+            return saved
 
         async def saved() -> None:
             if await save():

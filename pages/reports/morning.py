@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from nicegui import APIRouter, run, ui
 
 import db
 from components.actions import act
+from components.drafts import clear_draft, draft_form
 from components.frame import frame
 from components.session import guard
 from models import Role, Staff
@@ -31,21 +34,24 @@ async def morning_page() -> None:
                 for key, label in reports.morning.FIGURES:
                     ui.label(f'{t(label)}：{notes.figures.get(key, 0)}').classes('text-sm')
         fields = {}
-        for n, (key, label) in enumerate(reports.morning.POINTS, start=1):
-            with ui.card().classes('w-full gap-1 p-3'):
-                ui.label(f'{n}. {t(label)}').classes('text-base font-semibold')
-                if view.may_edit:
-                    fields[key] = ui.textarea(value=notes.points.get(key, '')).props('outlined autogrow')
-                    fields[key].mark(f'point-{key}')
-                else:
-                    ui.label(notes.points.get(key, '') or t('（未填写）')).classes('text-sm whitespace-pre-wrap')
+        draft = f'morning-{notes.id}'  # the day's one set of notes: what is typed survives a reload until saved
+        with draft_form(draft).classes('gap-3', remove='gap-2') if view.may_edit else nullcontext():
+            for n, (key, label) in enumerate(reports.morning.POINTS, start=1):
+                with ui.card().classes('w-full gap-1 p-3'):
+                    ui.label(f'{n}. {t(label)}').classes('text-base font-semibold')
+                    if view.may_edit:
+                        fields[key] = ui.textarea(value=notes.points.get(key, '')).props('outlined autogrow')
+                        fields[key].mark(f'point-{key}')
+                    else:
+                        ui.label(notes.points.get(key, '') or t('（未填写）')).classes('text-sm whitespace-pre-wrap')
         if not view.may_edit:
             ui.label(t('记录人：{name}', name=view.kept_by)).classes('ac-muted text-sm')
             return
 
         async def save() -> None:
             points = {k: f.value or '' for k, f in fields.items()}
-            if await act(lambda s, a: reports.morning.save(s, actor=a, points=points)):
+            if await act(lambda s, a: reports.morning.save(s, actor=a, points=points)):  # the day's one record
+                clear_draft(draft)
                 ui.notify(t('已保存'), type='positive')
 
         ui.button(t('保存晨会记录'), on_click=save).props('unelevated color=teal-8').classes('w-full ac-big-btn').mark(

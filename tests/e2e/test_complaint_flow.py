@@ -52,7 +52,7 @@ def test_a_complaint_with_a_photo_reaches_the_manager_who_takes_it_to_closed(
     log_in_home(boss, 'manager', '王静')
     sales = new_context().new_page()
     log_in_home(sales, 'lina', '李娜')
-    sales.goto('/')  # a salesperson lands on 轮序; 投诉 is a shortcut on 首页
+    sales.goto('/home')  # a salesperson lands on 轮序; 投诉 is a shortcut on their 首页
     sales.get_by_role('link', name='投诉').click()
     expect(sales).to_have_url(re.compile(r'/complaints$'))
     connected(sales)

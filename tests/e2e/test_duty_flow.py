@@ -13,13 +13,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+from PIL import Image, ImageChops, ImageDraw, ImageOps, ImageStat
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
+from sqlmodel import col, select
 
 import config
 import db
 from bench.harness import AppServer
-from models import Role, Staff, utcnow
+from bench.photos import phone_jpeg
+from models import Photo, Role, Staff, utcnow
 from services.accounts.sites import SiteForm, create_site
 from services.core import security
 from services.duty import checklists
@@ -57,7 +59,7 @@ def site(clean: AppServer) -> Iterator[dict[str, str]]:
         titles = [
             i.item.title for i in checklists.duty_day(s, actor=officer).checklists[0].items if i.item.photo_required
         ]
-    yield {'photo_items': ','.join(titles)}
+    yield {'photo_items': ','.join(titles), 'photos_dir': str(settings.photos_dir)}
     db.get_engine().dispose()
 
 
@@ -89,6 +91,27 @@ def photo_file(folder: Path, n: int) -> Path:
     return path
 
 
+def camera_photo_is_shrunk_upright(phone: Page, card: Locator, folder: Path, photos_dir: Path) -> None:
+    """A 4000 × 3000 camera JPEG tagged "turn 90°" goes up shrunk on the phone, and stored upright."""
+    camera = folder / 'IMG_0001.jpg'
+    camera.write_bytes(phone_jpeg(3, orientation=6))
+    with phone.expect_response(lambda r: r.request.method == 'POST' and '/upload' in r.url) as sent:
+        card.locator('input[type=file]').set_input_files(camera)
+    assert sent.value.request.sizes()['requestBodySize'] < 200_000  # of about 4 MB
+    expect(card.locator('.q-img')).to_have_count(2, timeout=15_000)
+    with db.session() as s:
+        photo = s.exec(select(Photo).order_by(col(Photo.id).desc())).first()
+    assert photo is not None and (photo.width, photo.height) == (1200, 1600)
+    upright = ImageOps.exif_transpose(Image.open(camera)).convert('L').resize((60, 80)).crop((0, 0, 60, 60))
+    stored = Image.open(photos_dir / photo.path).convert('L').resize((60, 80)).crop((0, 0, 60, 60))  # above the stamp
+    turned = upright.rotate(180)
+
+    def apart(a: Image.Image, b: Image.Image) -> float:
+        return ImageStat.Stat(ImageChops.difference(a, b)).mean[0]
+
+    assert apart(upright, stored) < 12 < apart(turned, stored)
+
+
 def item_card(page: Page, title: str):  # type: ignore[no-untyped-def]
     return page.locator('.q-card').filter(has=page.get_by_text(re.compile(rf'^\d+\. {re.escape(title)}$')))
 
@@ -111,6 +134,7 @@ def test_opening_checklist_with_photos_then_sign_off(
         if title in photo_items:
             card.locator('input[type=file]').set_input_files(photo_file(tmp_path, n))
             expect(card.locator('.q-img')).to_have_count(1, timeout=15_000)
+    camera_photo_is_shrunk_upright(phone, item_card(phone, photo_items[0]), tmp_path, Path(site['photos_dir']))
     expect(phone.get_by_text('还缺')).to_have_count(0)
     shot(phone, 'duty-officer-checklist')
     phone.get_by_role('button', name='提交检查表').click()
@@ -120,7 +144,7 @@ def test_opening_checklist_with_photos_then_sign_off(
     desk.goto('/login?next=/duty/manage')
     log_in(desk, 'duty1m', PASSWORD)
     expect(desk.get_by_text('开场检查', exact=True)).to_be_visible()
-    expect(desk.locator('.q-img')).to_have_count(len(photo_items))
+    expect(desk.locator('.q-img')).to_have_count(len(photo_items) + 1)  # the camera's photo too
     shot(desk, 'duty-manager-review')
     desk.get_by_role('button', name='打开审核').first.click()
     desk.get_by_label('评语').fill('很整洁，辛苦了')

@@ -23,7 +23,7 @@ PAGES: dict[str, list[str]] = {  # '*': the first such link on the list page bef
         '/complaints', '/complaints/new', '/complaints/*', '/staff', '/me',
     ],
     'lina': [
-        '/', '/rotation', '/customers', '/customers/*', '/followups', '/calls', '/duty', '/duty/checklist/*',
+        '/home', '/rotation', '/customers', '/customers/*', '/followups', '/calls', '/duty', '/duty/checklist/*',
         '/complaints/new', '/me',
     ],
     'demoadmin': ['/', '/complaints', '/staff', '/sites', '/me'],

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import struct
+from collections.abc import Callable
 from urllib.parse import urljoin
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from bench.harness import AppServer
+
+from .conftest import log_in_home
 
 WAIT_FOR_WORKER = """async () => {
   const registration = await navigator.serviceWorker.ready;
@@ -30,6 +34,18 @@ def test_manifest_is_linked_and_complete(page: Page, server: AppServer) -> None:
     sizes = {icon['sizes'] for icon in manifest['icons']}
     assert {'192x192', '512x512'} <= sizes
     assert any('maskable' in icon.get('purpose', '') for icon in manifest['icons'])
+
+
+def test_the_installed_app_opens_on_the_rotation_for_a_salesperson_and_home_for_the_manager(
+    new_context: Callable[..., BrowserContext], server: AppServer
+) -> None:
+    for login, name, landing in (('lina', '李娜', r'/rotation$'), ('manager', '王静', r'/$')):
+        page = new_context().new_page()
+        log_in_home(page, login, name)
+        start = page.request.get(f'{server.base_url}/manifest.webmanifest').json()['start_url']
+        page.goto(start)  # what the home-screen icon opens
+        expect(page).to_have_url(re.compile(landing))
+        expect(page.get_by_text(f'{name}，您好')).to_be_visible()
 
 
 def test_every_manifest_icon_is_a_png_of_its_declared_size(page: Page, server: AppServer) -> None:

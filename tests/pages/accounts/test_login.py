@@ -1,20 +1,23 @@
 """Logging in and out as a person would, through the pages (NiceGUI's simulated user)."""
 
+from collections.abc import Callable
+
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
 import db
-from models import Role
+from models import Role, Site
 from services.accounts import auth
 from tests.helpers.factories import PASSWORD, make_site, make_staff
 from tests.helpers.login import log_in
 
 
-def seed(role: Role = Role.MANAGER, **kw: object) -> None:
+def seed(role: Role = Role.MANAGER, **kw: object) -> Site:
     with db.session() as s:
         site = make_site(s, name='滨江·云庐售楼处')
         make_staff(s, site=site, role=role, name='王静', username='wangjing', phone='13800000001', **kw)
+    return site
 
 
 async def test_staff_pages_send_strangers_to_login(user: User) -> None:
@@ -108,3 +111,26 @@ async def test_a_salesperson_lands_on_the_rotation(user: User) -> None:
     await log_in(user, 'wangjing')
     await user.should_see('接待轮序', retries=30)  # not 首页: its grid only repeats the bar for them
     await user.should_see(marker='desk')
+
+
+async def test_opening_the_app_takes_a_salesperson_to_the_rotation_and_a_manager_home(
+    user: User, create_user: Callable[[], User]
+) -> None:
+    """'/' is where the app opens (the installed app's start_url): 轮序 for a salesperson, 今日看板 for the manager."""
+    site = seed()
+    with db.session() as s:
+        make_staff(s, site=site, name='李娜', username='lina')
+    await log_in(user, 'lina')
+    await user.should_see('接待轮序', retries=30)
+    await user.open('/')
+    await user.should_see('接待轮序', retries=30)
+    assert user.client.page.path == '/rotation'
+    links = {link.props.get('href') for link in user.find(kind=ui.link).elements}
+    assert '/home' in links and '/' not in links  # their 首页 is still in the bar
+    await user.open('/home')
+    await user.should_see('李娜，您好', retries=30)
+    await user.should_see('来电登记')  # the shortcuts the bar has no room for
+    manager = create_user()
+    await log_in(manager)
+    await manager.open('/')
+    await manager.should_see('今日看板', retries=30)

@@ -9,7 +9,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 import db
-from models import MinutesSignature, MinutesStatus, Role, WeeklyMinutes
+from models import MinutesSignature, MinutesStatus, MorningMeeting, Role, WeeklyMinutes
 from tests.helpers.factories import make_site, make_staff
 from tests.helpers.login import log_in
 
@@ -63,7 +63,7 @@ async def test_the_manager_holds_the_meeting_and_both_sign_on_their_phones(
     assert stored().items[1]['notes'] == '统一说词：地铁 2028 年通车'
     await log_in(lina, 'lina')
     await lina.should_see('李娜，您好', retries=30)  # a salesperson lands on 轮序 (issue 15); the card is on 首页
-    await lina.open('/')
+    await lina.open('/home')
     await lina.should_see('周例会纪要待您会签', retries=30)
     await lina.open(f'/reports/minutes/{minutes.id}')
     await lina.should_see('我已阅读并签字', retries=30)
@@ -84,3 +84,33 @@ async def test_the_morning_notes_show_yesterday_and_the_manager_writes_them(user
     user.find(marker='point-plan').type('今日重点：A 级客户回访')
     user.find(marker='save-morning').click()
     await user.should_see('已保存', retries=30)
+
+
+async def test_minutes_and_morning_notes_saved_twice_are_still_one(user: User) -> None:
+    """Their drafts go when saved; a save sent twice (a double tap, or again after a lost answer) overwrites the one."""
+    team()
+    await log_in(user)
+    await user.should_see('今日看板', retries=30)
+    await user.open('/reports/minutes')
+    user.find(marker='hold-minutes').click()
+    await wait_for(held)
+    await user.open(f'/reports/minutes/{stored().id}')
+    await user.should_see('会议确定事项', retries=30)
+    user.find(marker='notes-1').type('本周来访 32 组')
+    for _ in range(2):
+        user.find(marker='save-minutes').click()
+    await user.should_see('已保存', retries=30)
+    await wait_for(lambda: stored().items[0].get('notes') == '本周来访 32 组')  # .one(): still one set of minutes
+    await user.open('/reports/morning')
+    await user.should_see('昨日数据', retries=30)
+    user.find(marker='point-plan').type('今日重点：A 级客户回访')
+    for _ in range(2):
+        user.find(marker='save-morning').click()
+    await user.should_see('已保存', retries=30)
+
+    def one_morning() -> bool:
+        with db.session() as s:
+            rows = s.exec(select(MorningMeeting)).all()
+        return len(rows) == 1 and rows[0].points['plan'] == '今日重点：A 级客户回访'
+
+    await wait_for(one_morning)
