@@ -64,8 +64,10 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     if time.monotonic() - record.info.get('idle_since', time.monotonic()) < PING_IDLE_S:
         return
     try:
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute('SELECT 1')
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # outside a transaction: none left open (a reading session needs none)
+        dbapi_connection.execute('SELECT 1')
+        dbapi_connection.autocommit = autocommit
     except Exception as e:
         raise exc.DisconnectionError('the pooled connection was closed meanwhile') from e  # the pool makes a new one
 
