@@ -16,19 +16,19 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from types import TracebackType
+from typing import Self
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from .harness import ROOT, AppError, AppServer, free_port, http_status
+from .harness import ROOT, AppError, AppServer, Running, free_port, http_status, stop_process
 
 DEFAULT_DATABASE_URL = 'postgresql+psycopg://postgres@127.0.0.1:5432/postgres'
 SECRET = 'group-test-' + 'k3Xv9qT2mP7wL4sN8bR1yH6dF0jC5aZe'  # shared by every process, as ANCHANG_SECRET must be
 DEPLOY = ROOT / 'deploy' / 'nginx'
 
 
-class Group:
+class Group(Running):
     """`with Group(2) as g:` — the processes answer on g.apps[i].base_url, the proxy on g.base_url."""
 
     def __init__(
@@ -67,13 +67,8 @@ class Group:
             **self.extra_env,
         }
 
-    def start(self) -> Group:
-        admin = create_engine(
-            self.admin_url.replace('postgresql://', 'postgresql+psycopg://', 1), isolation_level='AUTOCOMMIT'
-        )
-        with admin.connect() as c:
-            c.execute(text(f'CREATE DATABASE {self.database}'))
-        admin.dispose()
+    def start(self) -> Self:
+        self._on_server(f'CREATE DATABASE {self.database}')
         self.redis_url = self._start_redis()
         for i in range(self.processes):  # the first alone: it migrates the new database (the others would wait)
             app = AppServer(self.first_args if i == 0 else [], env=self.env, timeout=60)
@@ -85,29 +80,19 @@ class Group:
     def stop(self) -> None:
         for app in self.apps:
             app.stop()
-        for proc in (self._nginx, self._redis):
-            if proc is not None and proc.poll() is None:
-                proc.terminate()
-                proc.wait(timeout=5)
+        stop_process(self._nginx)
+        stop_process(self._redis)
+        self._on_server(f'DROP DATABASE IF EXISTS {self.database} WITH (FORCE)')
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _on_server(self, sql: str) -> None:
+        """Run `sql` on the server outside any transaction (CREATE and DROP DATABASE)."""
         admin = create_engine(
             self.admin_url.replace('postgresql://', 'postgresql+psycopg://', 1), isolation_level='AUTOCOMMIT'
         )
         with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS {self.database} WITH (FORCE)'))
+            c.execute(text(sql))
         admin.dispose()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def __enter__(self) -> Group:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def kill(self, index: int) -> None:
         """SIGKILL one process, as a crash would."""

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path('/usr/bin/chromium')
@@ -57,7 +57,40 @@ def child_env(data_dir: Path, port: int, extra: dict[str, str] | None = None) ->
     return env
 
 
-class AppServer:
+class Running:
+    """`with thing as t:` starts it and stops it at the end, or at once if starting fails half-way."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def stop_process(process: subprocess.Popen[bytes] | None) -> None:
+    """Terminate a child process we started (kill it if it lingers)."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+class AppServer(Running):
     """`with AppServer(['demo']) as app:` runs main.py on a free port and a fresh data folder until exit."""
 
     def __init__(
@@ -89,7 +122,7 @@ class AppServer:
         """Everything the app printed so far (stdout and stderr together)."""
         return ''.join(self._output)
 
-    def start(self) -> AppServer:
+    def start(self) -> Self:
         """Start main.py and wait until /login answers 200; `startup_s` is the time that took."""
         started = time.perf_counter()
         self.process = subprocess.Popen(
@@ -108,26 +141,8 @@ class AppServer:
 
     def stop(self) -> None:
         """Terminate the app (kill it if it lingers) and remove its data folder."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        stop_process(self.process)
         shutil.rmtree(self.data_dir, ignore_errors=True)
-
-    def __enter__(self) -> AppServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def _collect(self) -> None:
         assert self.process is not None and self.process.stdout is not None

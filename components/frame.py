@@ -134,6 +134,17 @@ def denied(staff: Staff) -> None:
         ui.link(t('返回首页'), '/')
 
 
+def own_site(staff: Staff) -> int | None:
+    """On a page about one site: the staff member's site, or None once the page says they have none (the group
+    admin, who opens a site's pages with its manager's account)."""
+    if staff.site_id is not None:
+        return staff.site_id
+    with ui.card().classes('w-full items-center text-center gap-2 py-8'):
+        ui.icon('domain', size='48px').classes('text-gray-400')
+        ui.label(t('集团管理员没有所属项目，请用该项目销售经理的账号打开此页面')).classes('text-base')
+    return None
+
+
 def page_dialog() -> ui.dialog:
     """A dialog owned by the page, not by the part that opened it: a live redraw there cannot close it.
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 import db
-from models import AuditLog
+from models import AuditLog, Site
 from tests.helpers.factories import make_site
 
 
@@ -70,3 +70,22 @@ def test_write_lock_session_is_immediate_on_sqlite(session: Session, database_ur
                     "'2026-01-01 00:00:00')"
                 )
         other.dispose()
+
+
+def test_a_reading_session_sends_no_begin_and_refuses_to_write(
+    session: Session, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(session)
+    monkeypatch.setattr(db, 'PING_IDLE_S', 0.0)  # every checkout pings first: that leaves no transaction open
+    with db.reading() as s:
+        found = s.get(Site, site.id)
+        assert found is not None
+        if database_url.startswith('postgresql'):  # autocommit: no BEGIN before the query, no ROLLBACK after it
+            assert s.connection().connection.dbapi_connection.autocommit  # type: ignore[union-attr]
+        found.name = '改名'
+        with pytest.raises(RuntimeError, match=r'db\.session'):
+            s.commit()
+    with db.session() as s:
+        assert s.get(Site, site.id).name == site.name  # type: ignore[union-attr]
+        if database_url.startswith('postgresql'):  # the pooled connection is back to transactions for writers
+            assert not s.connection().connection.dbapi_connection.autocommit  # type: ignore[union-attr]

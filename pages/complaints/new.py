@@ -194,7 +194,7 @@ class ComplaintIntake:
 
 
 def _search(me: Staff, text: str) -> list[customers.CustomerRow]:
-    with db.session() as s:
+    with db.reading() as s:
         return customers.search(s, actor=me, query=text, limit=5)
 
 

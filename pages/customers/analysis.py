@@ -8,10 +8,9 @@ from nicegui import APIRouter, ui
 
 import db
 from components.actions import act
-from components.frame import frame
+from components.frame import frame, own_site
 from components.session import guard
 from models import utcnow
-from pages.signin.entrance import no_site
 from services.core import authz
 from services.core.i18n import t
 from services.customers import analysis, contacts
@@ -25,8 +24,7 @@ def analysis_page() -> None:
     if me is None:
         return
     with frame('客户分析会', me, active='/analysis'):
-        if me.site_id is None:  # the group admin has no site of their own
-            no_site()
+        if own_site(me) is None:
             return
         with db.session() as s:
             groups = analysis.daily(s, actor=me)

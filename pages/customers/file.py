@@ -30,7 +30,7 @@ def customer_page(customer_id: int) -> None:
         return
     with frame('客户资料', me, active='/customers'):
         try:
-            with db.session() as s:
+            with db.reading() as s:
                 file = timeline.customer_file(s, actor=me, customer_id=customer_id)
                 site = contacts.site_of(s, me)
         except DomainError as e:

@@ -21,7 +21,7 @@ def followups_page() -> None:
     if me is None:
         return
     with frame('追访', me, active='/followups'):
-        with db.session() as s:
+        with db.reading() as s:
             mine = followups.mine(s, actor=me)
             late = followups.overdue(s, actor=me) if me.role == Role.MANAGER else []
             held = followups.hold_out_on(contacts.site_of(s, me))

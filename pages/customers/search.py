@@ -44,7 +44,7 @@ def customers_page(q: str = '') -> None:
 
 
 def result_list(me: Staff, query: str) -> None:
-    with db.session() as s:
+    with db.reading() as s:
         rows = customers.search(s, actor=me, query=query)
         colleagues = (
             {

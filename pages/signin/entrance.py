@@ -10,7 +10,7 @@ from nicegui import APIRouter, run, ui
 
 import config
 import db
-from components.frame import dialog_buttons, frame, page_dialog
+from components.frame import dialog_buttons, frame, own_site, page_dialog
 from components.session import current_staff, guard
 from components.urls import png_data_url, public_base_url
 from models import DisplayToken, Site, Staff, utcnow
@@ -32,22 +32,16 @@ async def entrance_page(request: Request) -> None:
     if me is None:
         return
     with frame('扫码登记', me, active='/entrance'):
-        if me.site_id is None:
-            no_site()
+        site_id = own_site(me)
+        if site_id is None:
             return
-        site = await run.io_bound(_site, me.site_id)
+        site = await run.io_bound(_site, site_id)
         if site is None:  # the app is shutting down
             return
         base_url = public_base_url(request)
         await poster_card(site, base_url)
         links = TvLinks(me, site, base_url)
         await links.show()
-
-
-def no_site() -> None:
-    with ui.card().classes('w-full items-center text-center gap-2 py-8'):
-        ui.icon('qr_code_2', size='48px').classes('text-gray-400')
-        ui.label(t('集团管理员没有所属项目，请用该项目销售经理的账号打开此页面')).classes('text-base')
 
 
 async def poster_card(site: Site, base_url: str) -> None:

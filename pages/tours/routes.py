@@ -6,10 +6,9 @@ from nicegui import APIRouter, ui
 
 import db
 from components.actions import act
-from components.frame import frame, page_dialog
+from components.frame import frame, own_site, page_dialog
 from components.session import guard
 from models import TourStop
-from pages.signin.entrance import no_site
 from services.core import authz
 from services.core.i18n import t
 from services.tours import tour as tours
@@ -23,8 +22,7 @@ def routes_page() -> None:
     if me is None:
         return
     with frame('看房路线', me, active='/routes'):
-        if me.site_id is None:  # the group admin has no site of their own
-            no_site()
+        if own_site(me) is None:
             return
         with db.session() as s:
             stops = tours.route(s, actor=me)

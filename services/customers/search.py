@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, bindparam, true
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import Select
 
 from models import Customer, Role, Staff
 from services.core import authz
@@ -27,25 +29,39 @@ class CustomerRow:
     last_contact_at: datetime | None
 
 
+def _matching(condition: ColumnElement[bool]) -> Select[Customer, str]:
+    """The site's customers meeting `condition`, each with the owner's name (a join: no second round trip)."""
+    return (
+        select(Customer, Staff.name)
+        .outerjoin(Staff, col(Staff.id) == Customer.owner_id)
+        .where(Customer.site_id == bindparam('site_id'), col(Customer.merged_into_id).is_(None), condition)
+        .order_by(col(Customer.last_contact_at).desc(), col(Customer.id).desc())
+        .limit(bindparam('limit'))
+    )
+
+
+# Built once, run with parameters: building the select anew took about as long as the look-up's one round trip
+# (bench.customers on PostgreSQL: ~1 ms of CPU per look-up on this busy 2-core machine)
+BY_PHONE = _matching(col(Customer.phone) == bindparam('text'))  # a whole number: the unique (site, phone) index
+BY_PHONE_START = _matching(col(Customer.phone).startswith(bindparam('text')))
+BY_SURNAME = _matching(
+    or_(col(Customer.surname).startswith(bindparam('text')), col(Customer.surname) == bindparam('first'))
+)
+EVERYONE = _matching(true())
+
+
 def search(session: Session, *, actor: Staff, query: str = '', limit: int = 30) -> list[CustomerRow]:
     """The site's customers matching a phone (or its start) or a surname; the most recent contacts first."""
     authz.require(actor, ON_SITE)
     if actor.site_id is None:
         raise NotFound()
-    # the owner's name in the same query: one round trip fewer, which on PostgreSQL is most of a look-up's time
-    q = (
-        select(Customer, Staff.name)
-        .outerjoin(Staff, col(Staff.id) == Customer.owner_id)
-        .where(Customer.site_id == actor.site_id, col(Customer.merged_into_id).is_(None))
-    )
     text = re.sub(r'[\s\-]', '', query or '')[:20]
-    if text.isdigit() and len(text) == 11:
-        q = q.where(Customer.phone == text)  # a whole number: the unique (site, phone) index
-    elif text.isdigit():
-        q = q.where(col(Customer.phone).startswith(text))
-    elif text:
-        q = q.where(or_(col(Customer.surname).startswith(text), col(Customer.surname) == text[:1]))
-    rows = session.exec(q.order_by(col(Customer.last_contact_at).desc(), col(Customer.id).desc()).limit(limit)).all()
+    if text.isdigit():
+        statement = BY_PHONE if len(text) == 11 else BY_PHONE_START
+    else:
+        statement = BY_SURNAME if text else EVERYONE
+    params = {'site_id': actor.site_id, 'limit': limit, 'text': text, 'first': text[:1]}
+    rows = session.exec(statement, params=params).all()
     return [_row(c, actor, {c.owner_id: owner} if owner else {}) for c, owner in rows]
 
 

@@ -3,7 +3,6 @@
 from .anonymise import ANONYMOUS, anonymise_customer, anonymise_expired, retention_cutoff
 from .export import customer_for_manager, export_customer, export_json
 from .job import RETENTION_SWEEP_SECONDS, run_retention_sweep, start_retention_job
-from .locks import once_across_processes
 
 __all__ = [
     'ANONYMOUS',
@@ -13,7 +12,6 @@ __all__ = [
     'customer_for_manager',
     'export_customer',
     'export_json',
-    'once_across_processes',
     'retention_cutoff',
     'run_retention_sweep',
     'start_retention_job',

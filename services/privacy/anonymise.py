@@ -24,12 +24,11 @@ from models import (
     TourStopVisit,
     utcnow,
 )
+from services import group
 from services.accounts import sites
 from services.core import audit, authz
 from services.core.errors import NotFound, ValidationError
 from services.core.validation import clean_text
-
-from .locks import once_across_processes
 
 ANONYMOUS = '匿名'
 REASONS_MAX = 200
@@ -69,13 +68,14 @@ def retention_cutoff(site: Site, now: datetime) -> datetime:
 
 def anonymise_expired(session: Session, *, now: datetime | None = None) -> int:
     """Anonymise every customer whose last contact is older than their site's retention; how many. Once across
-    processes: a second process finding the lock taken does nothing this time."""
+    processes: only the process of the group that holds the 'retention' job does it (`group.run_once`)."""
     now = now or utcnow()
     if not any(session.exec(_due(site, now).limit(1)).first() for site in session.exec(select(Site)).all()):
         return 0  # the usual case, found without taking any lock
-    if not once_across_processes(session, 'retention'):
+    if not group.run_once('retention'):
         session.rollback()
         return 0
+    db.begin_write(session)  # it reads, then writes: take the write lock first
     done = 0
     for site in session.exec(select(Site)).all():
         for customer in session.exec(_due(site, now).limit(BATCH)).all():

@@ -145,3 +145,14 @@ async def test_a_salesperson_gets_the_no_permission_page_on_manager_pages(user: 
         await user.open(path)
         await user.should_see('您的角色无权打开此页面', retries=30)
         await user.should_not_see('添加站点')
+
+
+async def test_the_group_admin_is_told_to_open_a_sites_pages_as_its_manager(user: User) -> None:
+    with db.session() as s:
+        make_staff(s, site=None, role=Role.ADMIN, name='集团管理员', username='groupadmin')
+    await log_in(user, 'groupadmin')
+    await user.should_see('集团管理员，您好', retries=30)
+    for path in ('/analysis', '/routes', '/entrance'):
+        await user.open(path)
+        await user.should_see('集团管理员没有所属项目，请用该项目销售经理的账号打开此页面', retries=30)
+        await user.should_not_see('添加站点')
