@@ -9,18 +9,26 @@ from sqlmodel import Session, col, select
 from models import RateCounter
 
 
-def allow(session: Session, limits: dict[str, int], *, window: timedelta, now: datetime) -> bool:
-    """Count one request against each key's limit, reading all their counters in one query; False if any key went
-    over its limit in the current window. Every count stands, allowed or not. The caller commits."""
-    keys = {key[:120]: limit for key, limit in limits.items()}
-    found = session.exec(select(RateCounter).where(col(RateCounter.key).in_(list(keys))))
-    rows = {row.key: row for row in found}
+def counters(session: Session, keys: list[str]) -> dict[str, RateCounter]:
+    """The stored counters of these keys, in one query (a group of requests reads all of theirs at once)."""
+    wanted = sorted({key[:120] for key in keys})
+    if not wanted:
+        return {}
+    return {row.key: row for row in session.exec(select(RateCounter).where(col(RateCounter.key).in_(wanted)))}
+
+
+def count(rows: dict[str, RateCounter], limits: dict[str, int], *, window: timedelta, now: datetime) -> bool:
+    """Count one request against each key's limit, on counters read by counters() (a new one is added to `rows`);
+    False if any key went over its limit in the current window. Every count stands, allowed or not. The caller adds
+    the rows to its session and commits."""
     allowed = True
-    for key, limit in keys.items():
-        row = rows.get(key) or RateCounter(key=key, window_start=now, count=0)
+    for key, limit in limits.items():
+        key = key[:120]
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = RateCounter(key=key, window_start=now, count=0)
         if now - row.window_start >= window:
             row.window_start, row.count = now, 0
         row.count += 1
-        session.add(row)
         allowed = allowed and row.count <= limit
     return allowed

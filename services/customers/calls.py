@@ -57,19 +57,24 @@ def log_call(session: Session, *, actor: Staff, form: CallForm, now: datetime | 
     return call
 
 
-def link_new_customer(session: Session, customer: Customer) -> int:
-    """A caller who signs in at the door: their earlier calls join the new customer (the sign-in commits)."""
-    calls = session.exec(
-        select(PhoneCall).where(
-            PhoneCall.site_id == customer.site_id,
-            PhoneCall.phone == customer.phone,
-            col(PhoneCall.customer_id).is_(None),
-        )
-    ).all()
-    for call in calls:
+def waiting_calls(session: Session, *, site_id: int, phones: set[str]) -> dict[str, list[PhoneCall]]:
+    """The site's calls from these numbers not yet linked to a customer, by number, in one query."""
+    query = select(PhoneCall).where(
+        PhoneCall.site_id == site_id, col(PhoneCall.phone).in_(phones), col(PhoneCall.customer_id).is_(None)
+    )
+    found: dict[str, list[PhoneCall]] = {}
+    for call in session.exec(query.order_by(col(PhoneCall.at))):
+        found.setdefault(call.phone, []).append(call)
+    return found
+
+
+def link_calls(session: Session, customer: Customer, waiting: list[PhoneCall]) -> int:
+    """A caller who signs in at the door: their earlier calls (waiting_calls) join the new customer (the sign-in
+    commits)."""
+    for call in waiting:
         _link(session, call, customer)
         customer.channel = customer.channel or call.channel
-    return len(calls)
+    return len(waiting)
 
 
 def recent(session: Session, *, actor: Staff, days: int = 7, now: datetime | None = None) -> list[CallRow]:

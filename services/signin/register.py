@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from models import Customer, Site, Staff, Visit, VisitStatus, utcnow
+from models import Customer, PhoneCall, RateCounter, Site, Staff, Visit, VisitStatus, utcnow
 from services import notify
 from services.accounts import sites
 from services.core import ratelimit
@@ -100,10 +100,11 @@ def sign_in_group(
     day: roster.Roster | None = None  # read once, when the first new visit is routed
     alerts: list[VisitorAlert] = []
     outcomes: list[tuple[Visit, bool] | DomainError] = []
+    known = _Known.read(session, site, requests, now or utcnow())
     for request in requests:
         at = now or utcnow()
         try:
-            visit, customer = _admit(session, site, request, at)
+            visit, customer = _admit(session, site, request, at, known)
         except DomainError as e:
             outcomes.append(e)
             continue
@@ -111,6 +112,7 @@ def sign_in_group(
             day = day or roster.load(session, site, at)
             alerts += reception.route(session, day, visit, customer, at)
         outcomes.append((visit, customer is None))
+    session.add_all(known.counters.values())  # every count stands, allowed or not
     if day is not None:
         roster.save(session, day, now or utcnow())
         notify.enqueue_visitor_alerts(session, alerts, now=now)  # the outbox row commits with the assignment
@@ -124,17 +126,72 @@ def sign_in_group(
     return [o if isinstance(o, DomainError) else _result(o[0], consultants, duplicate=o[1]) for o in outcomes]
 
 
-def _admit(session: Session, site: Site, request: SignInRequest, now: datetime) -> tuple[Visit, Customer | None]:
+def _admit(
+    session: Session, site: Site, request: SignInRequest, now: datetime, known: _Known
+) -> tuple[Visit, Customer | None]:
     """The new visit and its customer, or (customer None) the visit this form already made; DomainError if refused."""
     form = validate(request.form, site)
-    if request.request_key and (same := _same_form(session, site, request.request_key)) is not None:
+    if request.request_key and (same := known.forms.get(request.request_key)) is not None:
         return same, None
-    customer = _customer(session, site, form.phone)
-    if customer is not None and (recent := _open_visit(session, customer, now)) is not None:
+    customer = known.customer(session, form.phone)
+    if customer is not None and (recent := known.open_visit(session, customer, now)) is not None:
         return recent, None  # the same phone within half an hour, still open: a second tap, a reload, another form
-    if request.registered_by is None and not _allowed(session, request.client, form.phone, now):
+    if request.registered_by is None and not known.allowed(request.client, form.phone, now):
         raise DomainError('提交太频繁，请稍后再试，或请现场工作人员帮您登记')  # the counts stand all the same
-    return _record(session, site, form, customer, request, now)
+    visit, customer = _record(session, site, form, customer, request, now, known)
+    known.forms[request.request_key or ''] = visit
+    known.open_visits[customer.id or 0] = visit
+    return visit, customer
+
+
+class _Known:
+    """What a group of sign-ins needs to know beforehand, read in one query each for the whole group — the forms
+    already sent, the customers of these phones, the rate counters, calls waiting for these callers — and kept up to
+    date as the group adds visits and customers (two forms of one phone in one group find each other). A query per
+    sign-in would be a round trip each, and each would flush the group's pending inserts one by one."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, Visit] = {}
+        self.customers: dict[str, Customer] = {}
+        self.open_visits: dict[int, Visit] = {}  # customer id → an open visit made by this group
+        self.counters: dict[str, RateCounter] = {}
+        self.calls: dict[str, list[PhoneCall]] = {}
+
+    @classmethod
+    def read(cls, session: Session, site: Site, requests: list[SignInRequest], now: datetime) -> _Known:
+        known = cls()
+        keys = [r.request_key for r in requests if r.request_key]
+        if keys:
+            sent = select(Visit).where(Visit.site_id == site.id, col(Visit.request_key).in_(keys))
+            known.forms = {v.request_key or '': v for v in session.exec(sent)}
+        phones = {_phone_of(r.form) for r in requests} - {''}
+        if phones:
+            theirs = select(Customer).where(Customer.site_id == site.id, col(Customer.phone).in_(phones))
+            known.customers = {c.phone: c for c in session.exec(theirs)}
+            known.calls = calls.waiting_calls(session, site_id=site.id or 0, phones=phones)
+        limits = [_limits(r.client, _phone_of(r.form)) for r in requests if r.registered_by is None]
+        known.counters = ratelimit.counters(session, [key for limit in limits for key in limit])
+        return known
+
+    def customer(self, session: Session, phone: str) -> Customer | None:
+        customer = self.customers.get(phone)
+        while customer is not None and customer.merged_into_id:
+            customer = session.get(Customer, customer.merged_into_id)
+        return customer
+
+    def open_visit(self, session: Session, customer: Customer, now: datetime) -> Visit | None:
+        return self.open_visits.get(customer.id or 0) or _open_visit(session, customer, now)
+
+    def allowed(self, client: str, phone: str, now: datetime) -> bool:
+        return ratelimit.count(self.counters, _limits(client, phone), window=RATE_WINDOW, now=now)
+
+
+def _phone_of(form: SignInForm) -> str:
+    """The form's phone as it is stored, or '' if it is not one (validate() then refuses the form)."""
+    try:
+        return normalise_phone(form.phone)
+    except ValidationError:
+        return ''
 
 
 def validate(form: SignInForm, site: Site) -> SignInForm:
@@ -187,11 +244,6 @@ def _party_size(raw: int | str | None) -> int:
     return size
 
 
-def _same_form(session: Session, site: Site, request_key: str) -> Visit | None:
-    """The visit this very form made (a double tap, back and submit again)."""
-    return session.exec(select(Visit).where(Visit.site_id == site.id, Visit.request_key == request_key)).first()
-
-
 def _open_visit(session: Session, customer: Customer, now: datetime) -> Visit | None:
     """The customer's visit of the last half hour that is still open."""
     query = select(Visit).where(
@@ -202,13 +254,18 @@ def _open_visit(session: Session, customer: Customer, now: datetime) -> Visit | 
     return session.exec(query).first()
 
 
-def _allowed(session: Session, client: str, phone: str, now: datetime) -> bool:
-    limits = {f'signin:client:{client}': PER_CLIENT, f'signin:phone:{phone}': PER_PHONE}
-    return ratelimit.allow(session, limits, window=RATE_WINDOW, now=now)
+def _limits(client: str, phone: str) -> dict[str, int]:
+    return {f'signin:client:{client}': PER_CLIENT, f'signin:phone:{phone}': PER_PHONE}
 
 
 def _record(
-    session: Session, site: Site, form: SignInForm, customer: Customer | None, request: SignInRequest, now: datetime
+    session: Session,
+    site: Site,
+    form: SignInForm,
+    customer: Customer | None,
+    request: SignInRequest,
+    now: datetime,
+    known: _Known,
 ) -> tuple[Visit, Customer]:
     returning = customer is not None
     if customer is None:
@@ -220,7 +277,8 @@ def _record(
     session.add(customer)
     session.flush()
     if not returning:
-        calls.link_new_customer(session, customer)  # a caller from the register who now comes to the door
+        known.customers[customer.phone] = customer
+        calls.link_calls(session, customer, known.calls.pop(customer.phone, []))  # a caller now at the door
     visit = Visit(
         site_id=site.id or 0,
         day=roster.local_day(site, now),
@@ -237,13 +295,6 @@ def _record(
     session.add(visit)
     session.flush()
     return visit, customer
-
-
-def _customer(session: Session, site: Site, phone: str) -> Customer | None:
-    customer = session.exec(select(Customer).where(Customer.site_id == site.id, Customer.phone == phone)).first()
-    while customer is not None and customer.merged_into_id:
-        customer = session.get(Customer, customer.merged_into_id)
-    return customer
 
 
 def _result(visit: Visit, consultants: dict[int | None, Staff], *, duplicate: bool) -> SignInResult:
