@@ -12,7 +12,6 @@ from nicegui import app, ui
 
 import config
 import db
-from bench import hooks as bench_hooks
 from bench import notify_hook as notify_bench
 from components import alert, complaint_alert, frame, greet_sweep, live_board, owner_notice, session
 from components.pwa import add_pwa_head, mount_pwa_routes
@@ -117,7 +116,7 @@ def compose(settings: Settings) -> None:
     fast_lane.install(app)
     lifespan = app.router.lifespan_context
     app.include_router(health_router)
-    for router in ROUTERS + ([bench_hooks.router, notify_bench.router] if bench_hooks.enabled() else []):
+    for router in ROUTERS + ([notify_bench.router] if notify_bench.enabled() else []):
         app.include_router(router)
     # include_router wraps the app's lifespan once per call; our routers have none, and main.py runs again for
     # every page test, which would nest the wrappers until Python's recursion limit.

@@ -10,12 +10,9 @@ Receptions: each alerted phone taps 我来接待 on its banner (over its websock
 or more, so on an opening day none ends during a one-minute burst: by default (--hold 0) the salesperson stays with
 the visitor, and once everyone is busy the next visitors wait for a free salesperson (their page says so) — the
 alert latency then covers the first N visitors, the ones the rotation can place at once. --hold S is a stress test of
-the whole reception cycle instead: S seconds after the alert the phone ends the reception with its own session
-(POST /_bench/finish/<visit>, mounted only for the benchmark: what 保存并结束接待 runs, the record and the end in one
-transaction, without driving the record dialog), so every visitor is alerted, greeted, recorded and ended: four
-writes per visitor. Earlier versions had a second OS process write the records and end the receptions straight
-into the database file; on SQLite that process and the app then fought for the one write lock with busy-timeout
-sleeps, which no phone ever does. A watcher process still checks, read-only, ten times a second,
+the whole reception cycle instead: S seconds after the alert the phone taps 结束接待, grades the visitor C in the
+record dialog and taps 保存并结束接待, over its own websocket as a salesperson's phone does, so every visitor is
+alerted, greeted, recorded and ended. A watcher process still checks, read-only, ten times a second,
 that nobody holds two open visits. Generator, watcher and server share the machine's cores: the CPU each used is
 reported with the figures. --database-url runs it on PostgreSQL (a fresh database, dropped afterwards).
 """
@@ -109,7 +106,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Prepare the data, log everyone in, restart the server clean, then connect the phones and measure."""
     data_dir = Path(tempfile.mkdtemp(prefix='anchang-signin-'))
     database_url = fresh_database(args.database_url) if args.database_url else ''
-    env = {'ANCHANG_BENCH_HOOKS': '1'} | ({'ANCHANG_DATABASE_URL': database_url} if database_url else {})
+    env = {'ANCHANG_DATABASE_URL': database_url} if database_url else {}
     server = KeptServer(data_dir, env=env)
     try:
         prepared = prepare(data_dir, args.clients, sites=args.sites, database_url=database_url)
@@ -152,7 +149,7 @@ async def measure(
         http_session() as phones_http,
         http_session(timeout=aiohttp.ClientTimeout(total=60)) as visitors_http,
     ):
-        receptions = Receptions(phones, phones_http, server.base_url, args.hold)
+        receptions = Receptions(phones, args.hold)
         rss_before = rss_mb(server.pid)
         await connect_all(phones, phones_http, server.base_url, args.page)
         await asyncio.sleep(2)
@@ -216,7 +213,6 @@ async def burst(
     async def visitor(n: int) -> Submitted:
         headers = routing.visitor_headers(n) if routing else None  # a group: this visitor's process, through nginx
         sent = await sign_in(http, server.base_url, prepared.token(n), n, headers=headers)
-        receptions.signed_in(surname(n), sent.result_url)
         return sent
 
     total, tasks = int(args.rate * args.seconds), []

@@ -301,6 +301,55 @@ class StaffPhone:
         await self.page.send(button, 'click')
         return True
 
+    async def finish(self, grade: str = 'C', timeout: float = 30.0) -> bool:
+        """结束接待 on my visit's card, grade `grade` in the record dialog, 保存并结束接待 — the taps a salesperson
+        makes, over this page's websocket — and wait until the dialog is gone; False if a step did not come."""
+        if self.page is None:
+            return False
+        end = await self._wait_for(lambda: self._button('结束接待'), timeout)
+        if end is None:
+            return False
+        await self.page.send(end, 'click')
+        grades = await self._wait_for(self._grade_picker, timeout)
+        save = self._button('保存并结束接待')
+        if grades is None or save is None:
+            return False
+        picker, index = grades
+        labels = [str(o.get('label')) for o in self.page.elements[picker]['props']['options']]
+        await self.page.send(picker, 'update:modelValue', labels.index(grade) if grade in labels else index)
+        await self.page.send(save, 'click')
+        elements = self.page.elements  # the visit's card goes once the reception has ended
+        return await self._wait_for(lambda: end not in elements or None, timeout) is not None
+
+    def _button(self, label: str) -> str | None:
+        """The newest button with this label (a redrawn card's, a dialog opened again)."""
+        assert self.page is not None
+        found = [
+            int(element_id)
+            for element_id, element in self.page.elements.items()
+            if element.get('props', {}).get('label') == label and 'click' in {e['type'] for e in element['events']}
+        ]
+        return str(max(found)) if found else None
+
+    def _grade_picker(self) -> tuple[str, int] | None:
+        """The newest record dialog's grade toggle (options A B C D) and the index of C."""
+        assert self.page is not None
+        found = [
+            int(element_id)
+            for element_id, element in self.page.elements.items()
+            if [o.get('label') for o in element.get('props', {}).get('options') or [] if isinstance(o, dict)]
+            == list('ABCD')
+        ]
+        return (str(max(found)), 2) if found else None
+
+    async def _wait_for(self, found: Callable[[], Any], timeout: float) -> Any:
+        deadline = time.perf_counter() + timeout
+        while (value := found()) is None:
+            if time.perf_counter() > deadline or self.page is None or not self.page.sio.connected:
+                return None
+            await asyncio.sleep(0.05)
+        return value
+
     async def close(self) -> None:
         if self.page is not None:
             await self.page.sio.disconnect()

@@ -48,7 +48,7 @@ async def run(args: argparse.Namespace, measure: Any) -> dict[str, Any]:
     """Start the group, prepare the site and its salespeople, log them in through nginx, then measure."""
     if not args.database_url:
         raise SystemExit('--processes needs --database-url (a group runs on PostgreSQL)')
-    with Group(args.processes, database_url=args.database_url, env={'ANCHANG_BENCH_HOOKS': '1'}) as group:
+    with Group(args.processes, database_url=args.database_url) as group:
         data_dir = Path(tempfile.mkdtemp(prefix='anchang-signin-group-'))
         prepared: Prepared = prepare(
             data_dir, args.clients, sites=args.sites, database_url=group.database_url, extra_env=group.env

@@ -43,12 +43,21 @@ def _pick(on: bool, option: str, value: list[str], made: list[ui.chip], multiple
         value.remove(option)
 
 
-def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
-    """结束接待: the form prefilled from the sign-in; saving it ends the reception."""
-    with db.session() as s:
-        form = records.prefill(s, actor=me, visit_id=visit_id)
-        site = s.get(Site, me.site_id)
-    assert site is not None
+async def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
+    """结束接待: the form prefilled from the sign-in (read off the event loop); saving it ends the reception."""
+    client = ui.context.client  # the card tapped may be redrawn meanwhile: the dialog belongs to the page
+    try:
+        read = await run.io_bound(_prefill, me, visit_id)
+    except DomainError as e:
+        with client:
+            ui.notify(e.translated(), type='negative')
+        return
+    if read is not None:  # else the server is shutting down
+        with client:
+            _open(visit_id, *read, on_done)
+
+
+def _open(visit_id: int, form: records.RecordForm, site: Site, on_done: Callable[[], object]) -> None:
     with page_dialog().props('maximized') as dialog, ui.card().classes('w-full gap-2 ac-record'):
         ui.label(t('客户信息资料表')).classes('text-lg font-semibold')
         with draft_form(f'record-{visit_id}'):  # a crash or reload mid-record loses nothing typed
@@ -157,6 +166,14 @@ def _date(raw: str | None) -> date | None:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+
+
+def _prefill(me: Staff, visit_id: int) -> tuple[records.RecordForm, Site]:
+    with db.session() as s:
+        form = records.prefill(s, actor=me, visit_id=visit_id)
+        site = s.get(Site, me.site_id)
+    assert site is not None
+    return form, site
 
 
 async def save(
