@@ -11,8 +11,9 @@ from nicegui import APIRouter, run, ui
 import db
 from components.actions import act
 from components.frame import frame
+from components.photo_capture import photo_grid
 from components.session import guard
-from models import MinutesStatus, Role, Staff, utcnow
+from models import MinutesStatus, Photo, Role, Staff, utcnow
 from services import reports
 from services.core.errors import DomainError
 from services.core.i18n import t
@@ -75,7 +76,10 @@ async def minutes_view(me: Staff, minutes_id: int, redraw: Callable[[], object])
     editing = me.role == Role.MANAGER and m.status == MinutesStatus.DRAFT
     header_card(found, zone)
     sign_card(me, found, redraw)
-    notes = [item_card(n, item, editing) for n, item in enumerate(m.items, start=1)]
+    notes = [
+        item_card(n, item, editing, found.survey_photos if n == reports.week.COMPETITOR_ITEM else [])
+        for n, item in enumerate(m.items, start=1)
+    ]
     actions_card(me, found, editing, redraw)
     if editing:
 
@@ -149,11 +153,12 @@ def sign_card(me: Staff, view: reports.minutes.MinutesView, redraw: Callable[[],
             ).mark('sign-minutes')
 
 
-def item_card(n: int, item: dict, editing: bool) -> ui.textarea | None:
+def item_card(n: int, item: dict, editing: bool, photos: list[tuple[Photo, str]]) -> ui.textarea | None:
     with ui.card().classes('w-full gap-1 p-3').mark(f'item-{n}'):
         ui.label(f'{n}. {t(item["title"])}').classes('text-base font-semibold')
         for line in item.get('data', []):
             ui.label(f'· {line}').classes('text-sm')
+        photo_grid(photos)
         if editing:
             return ui.textarea(t('会议意见'), value=item.get('notes', '')).props('outlined autogrow').mark(f'notes-{n}')
         if item.get('notes'):

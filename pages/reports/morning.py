@@ -7,6 +7,7 @@ from nicegui import APIRouter, run, ui
 import db
 from components.actions import act
 from components.frame import frame
+from components.photo_capture import photo_grid
 from components.session import guard
 from models import Role, Staff
 from services import reports
@@ -39,6 +40,8 @@ async def morning_page() -> None:
                     fields[key].mark(f'point-{key}')
                 else:
                     ui.label(notes.points.get(key, '') or t('（未填写）')).classes('text-sm whitespace-pre-wrap')
+                if key == 'competitors':
+                    photo_grid(view.survey_photos)
         if not view.may_edit:
             ui.label(t('记录人：{name}', name=view.kept_by)).classes('ac-muted text-sm')
             return
