@@ -115,6 +115,9 @@ def load(engine: Engine, n_customers: int, n_visits: int, n_sites: int, *, sqlit
         for ix in indexes:
             ix.create(c)
         c.execute(text('ANALYZE'))
+    if not sqlite:  # as autovacuum leaves a table some time after its inserts: index-only scans need the visibility map
+        with engine.connect().execution_options(isolation_level='AUTOCOMMIT') as c:
+            c.execute(text('VACUUM ANALYZE'))
 
 
 def sites_and_staff(n_sites: int) -> dict[int, list[int]]:

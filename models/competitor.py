@@ -34,5 +34,4 @@ class CompetitorSurvey(SQLModel, table=True):
     stock: str = Field(default='', max_length=100)  # 在售房源
     pace: str = Field(default='', max_length=100)  # 销售速度, e.g. 本周成交 12 套
     moves: str = Field(default='', max_length=300)  # 动态: new launches, ads, events
-    photo_id: int | None = Field(default=None, foreign_key='photo.id')
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

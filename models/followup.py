@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from .base import UTCDateTime, utcnow
@@ -12,7 +12,16 @@ from .base import UTCDateTime, utcnow
 
 class FollowUp(SQLModel, table=True):
     __tablename__ = 'follow_up'
-    __table_args__ = (Index('ix_follow_up_staff_open', 'staff_id', 'done_at', 'due_on'),)
+    __table_args__ = (
+        Index('ix_follow_up_staff_open', 'staff_id', 'done_at', 'due_on'),
+        Index(  # the open ones of a site (or of every site) by due date: the manager's board, the group view
+            'ix_follow_up_site_open',
+            'site_id',
+            'due_on',
+            postgresql_where=text('done_at IS NULL AND cancelled IS false'),
+            sqlite_where=text('done_at IS NULL AND cancelled IS 0'),  # as SQLAlchemy writes the test on SQLite
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key='site.id', index=True)

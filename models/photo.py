@@ -16,6 +16,7 @@ class Photo(SQLModel, table=True):
     rectification_id: int | None = Field(default=None, foreign_key='rectification.id', index=True)
     discipline_id: int | None = Field(default=None, foreign_key='discipline_record.id', index=True)
     complaint_id: int | None = Field(default=None, foreign_key='complaint.id', index=True)
+    competitor_survey_id: int | None = Field(default=None, foreign_key='competitor_survey.id', index=True)
     path: str = Field(max_length=200)  # relative to the photos folder
     thumb_path: str = Field(max_length=200)
     sha256: str = Field(max_length=64, index=True)

@@ -23,11 +23,12 @@ class Visit(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint('site_id', 'request_key', name='uq_visit_request_key'),
         Index('ix_visit_site_day', 'site_id', 'day'),  # the daily analysis: one site's day
+        Index('ix_visit_day_site_status', 'day', 'site_id', 'status'),  # every site's day, counted from the index
     )
 
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key='site.id', index=True)
-    day: date = Field(index=True)  # the site's local day of arrival
+    day: date  # the site's local day of arrival
     customer_id: int = Field(foreign_key='customer.id', index=True)
     arrived_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     party_size: int = Field(default=1)

@@ -7,14 +7,18 @@ from datetime import date
 
 from nicegui import APIRouter, run, ui
 
+import config
 import db
 from components.actions import act
+from components.duty_actions import act as photo_act
 from components.frame import frame
+from components.photo_capture import capture_button, photo_strip
 from components.session import guard
-from models import Competitor, Role, Staff, utcnow
+from models import Competitor, Photo, Role, Staff, utcnow
 from services import competitors
 from services.core.i18n import t
 from services.customers import contacts
+from services.photos import store as photo_store
 
 router = APIRouter()
 
@@ -50,6 +54,7 @@ async def competitors_view(me: Staff, redraw: Callable[[], object]) -> None:
             ):
                 if value:
                     ui.label(f'{t(label)}：{value}').classes('text-sm')
+            photo_strip(list(x.photos))
     if rivals:
         survey_form(rivals, today, redraw)
     if me.role == Role.MANAGER:
@@ -74,6 +79,28 @@ def survey_form(rivals: list[Competitor], today: date, redraw: Callable[[], obje
             k: ui.input(t(label)).props('outlined dense').mark(f'survey-{k}')
             for k, label in (('offers', '优惠'), ('stock', '在售房源'), ('pace', '销售速度'), ('moves', '动态'))
         }
+        photos: list[Photo] = []  # taken on this form, linked to the entry when it is saved
+
+        @ui.refreshable
+        def strip() -> None:
+            photo_strip(photos, on_remove=remove_photo)
+
+        async def take(data: bytes) -> None:
+            root = config.current().photos_dir
+            photo = await photo_act(lambda s, a: competitors.take_photo(s, actor=a, data=data, root=root))
+            if photo is not None:
+                photos.append(photo)
+                strip.refresh()
+
+        async def remove_photo(photo_id: int) -> None:
+            if await photo_act(lambda s, a: photo_store.remove_photo(s, actor=a, photo_id=photo_id)) is not None:
+                photos[:] = [p for p in photos if p.id != photo_id]
+                strip.refresh()
+
+        strip()
+        capture_button(
+            camera_only=False, on_photo=take, mark='survey-photo', label='拍照（价格表、优惠海报）', quiet=True
+        )
 
         async def save() -> None:
             form = competitors.SurveyForm(
@@ -81,6 +108,7 @@ def survey_form(rivals: list[Competitor], today: date, redraw: Callable[[], obje
                 surveyed_on=date.fromisoformat(day.value) if day.value else today,
                 price_per_m2=price.value or None,
                 **{k: f.value or '' for k, f in fields.items()},
+                photo_ids=[p.id or 0 for p in photos],
             )
             if await act(lambda s, a: competitors.add_survey(s, actor=a, form=form)):
                 ui.notify(t('已保存'), type='positive')

@@ -13,8 +13,9 @@ import db
 from components.actions import act
 from components.drafts import clear_draft, draft_form
 from components.frame import frame
+from components.photo_capture import photo_grid
 from components.session import guard
-from models import MinutesStatus, Role, Staff, utcnow
+from models import MinutesStatus, Photo, Role, Staff, utcnow
 from services import reports
 from services.core.errors import DomainError
 from services.core.i18n import t
@@ -79,7 +80,10 @@ async def minutes_view(me: Staff, minutes_id: int, redraw: Callable[[], object])
     sign_card(me, found, redraw)
     draft = f'minutes-{minutes_id}'  # the nine items' notes typed but not yet saved survive a reload
     with draft_form(draft).classes('gap-3', remove='gap-2') if editing else nullcontext():
-        notes = [item_card(n, item, editing) for n, item in enumerate(m.items, start=1)]
+        notes = [
+            item_card(n, item, editing, found.survey_photos if n == reports.week.COMPETITOR_ITEM else [])
+            for n, item in enumerate(m.items, start=1)
+        ]
     actions_card(me, found, editing, redraw)
     if editing:
 
@@ -156,11 +160,12 @@ def sign_card(me: Staff, view: reports.minutes.MinutesView, redraw: Callable[[],
             ).mark('sign-minutes')
 
 
-def item_card(n: int, item: dict, editing: bool) -> ui.textarea | None:
+def item_card(n: int, item: dict, editing: bool, photos: list[tuple[Photo, str]]) -> ui.textarea | None:
     with ui.card().classes('w-full gap-1 p-3').mark(f'item-{n}'):
         ui.label(f'{n}. {t(item["title"])}').classes('text-base font-semibold')
         for line in item.get('data', []):
             ui.label(f'· {line}').classes('text-sm')
+        photo_grid(photos)
         if editing:
             return ui.textarea(t('会议意见'), value=item.get('notes', '')).props('outlined autogrow').mark(f'notes-{n}')
         if item.get('notes'):

@@ -10,6 +10,7 @@ import db
 from components.actions import act
 from components.drafts import clear_draft, draft_form
 from components.frame import frame
+from components.photo_capture import photo_grid
 from components.session import guard
 from models import Role, Staff
 from services import reports
@@ -44,6 +45,8 @@ async def morning_page() -> None:
                         fields[key].mark(f'point-{key}')
                     else:
                         ui.label(notes.points.get(key, '') or t('（未填写）')).classes('text-sm whitespace-pre-wrap')
+                    if key == 'competitors':
+                        photo_grid(view.survey_photos)
         if not view.may_edit:
             ui.label(t('记录人：{name}', name=view.kept_by)).classes('ac-muted text-sm')
             return

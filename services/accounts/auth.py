@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+import db
 from models import LoginThrottle, Site, Staff, utcnow
 from services.core import audit, events, security
 from services.core.errors import DomainError, ValidationError
@@ -41,9 +42,11 @@ def authenticate(session: Session, *, login: str, password: str, client: str, no
     account, address = (f'account:{staff.id}' if staff else f'login:{login}')[:80], f'client:{client}'[:80]
     _refuse_if_delayed(session, account, now)
     _refuse_if_address_over(session, address, account, now)
-    if not security.verify_password(staff.password_hash if staff else None, password) or not _may_log_in(
-        session, staff
-    ):
+    ok = security.verify_password(staff.password_hash if staff else None, password) and _may_log_in(session, staff)
+    db.begin_write(session)  # the counts change now (not while the password is checked: that takes 0.1 s)
+    for row in [r for r in session.identity_map.values() if isinstance(r, LoginThrottle)]:
+        session.expire(row)  # read the counts again as the writer: another login may have counted since
+    if not ok:
         _count_account_failure(session, account, now)
         _count_address_failure(session, address, now)
         session.commit()

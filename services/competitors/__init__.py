@@ -7,6 +7,17 @@ from .surveys import (
     add_survey,
     competitors_of,
     latest,
+    latest_photos,
+    take_photo,
 )
 
-__all__ = ['Latest', 'SurveyForm', 'add_competitor', 'add_survey', 'competitors_of', 'latest']
+__all__ = [
+    'Latest',
+    'SurveyForm',
+    'add_competitor',
+    'add_survey',
+    'competitors_of',
+    'latest',
+    'latest_photos',
+    'take_photo',
+]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from models import Competitor, CompetitorSurvey, Staff, utcnow
+from models import Competitor, CompetitorSurvey, Photo, Staff, utcnow
 from services.core import audit, authz
 from services.core.errors import NotFound, ValidationError
 from services.core.validation import clean_text
 from services.customers import contacts
+from services.photos import store as photo_store
+
+PHOTO_LABEL = '可比楼盘'  # stamped into a survey's photos
 
 
 @dataclass
@@ -23,6 +27,7 @@ class SurveyForm:
     stock: str = ''
     pace: str = ''
     moves: str = ''
+    photo_ids: list[int] = field(default_factory=list)  # taken on the form (take_photo) before it was saved
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Latest:
     pace: str
     moves: str
     by: str
+    photos: tuple[Photo, ...] = ()
 
 
 def add_competitor(session: Session, *, actor: Staff, name: str, address: str = '') -> Competitor:
@@ -88,8 +94,19 @@ def add_survey(session: Session, *, actor: Staff, form: SurveyForm, now: datetim
         created_at=now or utcnow(),
     )
     session.add(entry)
+    session.flush()
+    for photo in photo_store.claim(session, actor=actor, site_id=entry.site_id, photo_ids=form.photo_ids):
+        photo.competitor_survey_id = entry.id
     session.commit()
     return entry
+
+
+def take_photo(session: Session, *, actor: Staff, data: bytes, root: Path) -> Photo:
+    """A photo taken on the survey form (the price board, an offer poster): its taker's alone until the entry is
+    saved with it (blocking: run it with run.io_bound)."""
+    contacts.site_of(session, actor)
+    subject = photo_store.Subject(PHOTO_LABEL, survey=True)
+    return photo_store.add_photo(session, actor=actor, data=data, subject=subject, root=root)
 
 
 def latest(session: Session, *, site_id: int, until: date, since: date | None = None) -> list[Latest]:
@@ -105,15 +122,34 @@ def latest(session: Session, *, site_id: int, until: date, since: date | None = 
     newest: dict[int, tuple[CompetitorSurvey, str]] = {}
     for entry, by in session.exec(query.order_by(col(CompetitorSurvey.surveyed_on), col(CompetitorSurvey.id))):
         newest[entry.competitor_id] = (entry, by)
+    photos: dict[int, list[Photo]] = {}
+    survey_ids = [e.id or 0 for e, _ in newest.values()]
+    for photo in photo_store.photos_of(session, site_id=site_id, survey_ids=survey_ids) if survey_ids else []:
+        photos.setdefault(photo.competitor_survey_id or 0, []).append(photo)
     out = []
     for cid, name in names.items():
         e, by = newest.get(cid or 0, (None, ''))
         out.append(
-            Latest(name, e.surveyed_on, e.price_per_m2, e.offers, e.stock, e.pace, e.moves, by)
+            Latest(
+                name,
+                e.surveyed_on,
+                e.price_per_m2,
+                e.offers,
+                e.stock,
+                e.pace,
+                e.moves,
+                by,
+                tuple(photos.get(e.id or 0, [])),
+            )
             if e
             else Latest(name, None, None, '', '', '', '', '')
         )
     return out
+
+
+def latest_photos(entries: list[Latest]) -> list[tuple[Photo, str]]:
+    """The photos of the latest entries, each captioned with its project: for the morning meeting and the minutes."""
+    return [(photo, x.competitor) for x in entries for photo in x.photos]
 
 
 def _price(raw: int | str | None) -> int | None:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from db import begin_write
-from models import Complaint, Customer, Photo, Site, Staff, Visit, utcnow
+from models import Complaint, Customer, Site, Staff, Visit, utcnow
 from services.complaints import rules
 from services.complaints.alerts import alert_managers
 from services.complaints.handling import record_step
@@ -17,6 +17,7 @@ from services.core import audit, events
 from services.core.errors import ValidationError
 from services.core.validation import clean_text, normalise_phone
 from services.customers import contacts
+from services.photos import store as photo_store
 
 
 @dataclass
@@ -133,18 +134,7 @@ def _customer(session: Session, actor: Staff, site: Site, form: ComplaintForm) -
 
 def _attach_photos(session: Session, actor: Staff, complaint: Complaint, photo_ids: list[int]) -> None:
     """The photos this person took on the form (not yet proving anything else) now prove this complaint."""
-    if not photo_ids:
-        return
-    query = select(Photo).where(
-        col(Photo.id).in_(photo_ids[:20]),
-        Photo.site_id == complaint.site_id,
-        Photo.taken_by_id == actor.id,
-        col(Photo.complaint_id).is_(None),
-        col(Photo.checklist_item_id).is_(None),
-        col(Photo.rectification_id).is_(None),
-        col(Photo.discipline_id).is_(None),
-    )
-    for photo in session.exec(query):
+    for photo in photo_store.claim(session, actor=actor, site_id=complaint.site_id, photo_ids=photo_ids):
         photo.complaint_id = complaint.id
 
 

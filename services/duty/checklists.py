@@ -171,16 +171,27 @@ def item_subject(session: Session, *, actor: Staff, item_id: int) -> photo_store
     return photo_store.Subject(label=item.title, checklist_item_id=item.id)
 
 
+@dataclass(frozen=True)
+class DayCounts:
+    done: int  # handed in (not open)
+    total: int  # the site's active templates: one checklist each a day
+    overdue: int  # past due and not handed in, made or not
+
+
 def overdue_count(session: Session, *, site_id: int, now: datetime | None = None) -> int:
     """How many of the site's checklists of today are past due and not handed in (read only: for the TV)."""
     now = now or utcnow()
     site = session.get(Site, site_id)
-    if site is None:
-        return 0
+    return day_counts(session, site, now).overdue if site is not None else 0
+
+
+def day_counts(session: Session, site: Site, now: datetime) -> DayCounts:
+    """The site's checklists of today in two reads (read only: for the TV and the manager's board)."""
     day = roster.local_day(site, now)
-    made = {c.template_id: c for c in _of_day(session, site_id, day)}
-    templates = duty_templates.active_templates(session, site_id)
-    return sum(is_overdue(made[t.id], now) if t.id in made else now > due_at(site, day, t) for t in templates)
+    made = {c.template_id: c for c in _of_day(session, site.id or 0, day)}
+    templates = duty_templates.active_templates(session, site.id or 0)
+    overdue = sum(is_overdue(made[t.id], now) if t.id in made else now > due_at(site, day, t) for t in templates)
+    return DayCounts(sum(c.status != ChecklistStatus.OPEN for c in made.values()), len(templates), overdue)
 
 
 def may_work(actor: Staff, found: Checklist, officer: Staff | None) -> bool:

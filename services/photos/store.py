@@ -19,10 +19,11 @@ NEAR_COPY_DAYS = 60  # a picture sent again is compared with the site's photos o
 
 @dataclass(frozen=True)
 class Subject:
-    """What a photo proves: one of a checklist item, a rectification, a discipline record or a complaint.
+    """What a photo proves: one of a checklist item, a rectification, a discipline record, a complaint or a
+    competitor survey entry.
 
-    A complaint's photos may be taken on its form before it exists: `complaint=True` without an id keeps them
-    unattached until the form is sent (services/complaint_intake.py attaches them)."""
+    A complaint's or a survey's photos are taken on its form before it exists: they stay unattached (seen by their
+    taker alone) until the form is sent and `claim` hands them over (`complaint=True` tells the complaint pages)."""
 
     label: str  # stamped into the picture: the item's title, 整改 …
     checklist_item_id: int | None = None
@@ -30,6 +31,7 @@ class Subject:
     discipline_id: int | None = None
     complaint_id: int | None = None
     complaint: bool = False
+    survey: bool = False  # a competitor survey's: no duty or complaint page to tell
 
 
 def add_photo(
@@ -63,8 +65,27 @@ def add_photo(
     )
     session.add(photo)
     session.commit()
-    _emit(photo, complaint=subject.complaint or subject.complaint_id is not None)
+    if not subject.survey:
+        _emit(photo, complaint=subject.complaint or subject.complaint_id is not None)
     return photo
+
+
+def claim(session: Session, *, actor: Staff, site_id: int, photo_ids: list[int]) -> list[Photo]:
+    """The photos (at most 20) `actor` took on a form of the site that prove nothing yet: the caller links them."""
+    if not photo_ids:
+        return []
+    query = select(Photo).where(
+        col(Photo.id).in_(photo_ids[:20]),
+        Photo.site_id == site_id,
+        Photo.taken_by_id == actor.id,
+        col(Photo.removed_at).is_(None),
+        col(Photo.complaint_id).is_(None),
+        col(Photo.competitor_survey_id).is_(None),
+        col(Photo.checklist_item_id).is_(None),
+        col(Photo.rectification_id).is_(None),
+        col(Photo.discipline_id).is_(None),
+    )
+    return list(session.exec(query.order_by(col(Photo.id))))
 
 
 def _earlier_copy(session: Session, site_id: int, phash: str, now: datetime) -> int | None:
@@ -106,8 +127,10 @@ def photos_of(
     rectification_ids: list[int] | None = None,
     discipline_ids: list[int] | None = None,
     complaint_ids: list[int] | None = None,
+    survey_ids: list[int] | None = None,
 ) -> list[Photo]:
-    """The photos, not taken back, of the given items, rectifications or discipline records, oldest first."""
+    """The photos, not taken back, of the given items, rectifications, discipline records, complaints or competitor
+    survey entries, oldest first."""
     query = select(Photo).where(Photo.site_id == site_id, col(Photo.removed_at).is_(None))
     if item_ids is not None:
         query = query.where(col(Photo.checklist_item_id).in_(item_ids or [-1]))
@@ -117,6 +140,8 @@ def photos_of(
         query = query.where(col(Photo.discipline_id).in_(discipline_ids or [-1]))
     if complaint_ids is not None:
         query = query.where(col(Photo.complaint_id).in_(complaint_ids or [-1]))
+    if survey_ids is not None:
+        query = query.where(col(Photo.competitor_survey_id).in_(survey_ids or [-1]))
     return list(session.exec(query.order_by(col(Photo.id))))
 
 
@@ -141,4 +166,4 @@ def _photo(session: Session, actor: Staff, photo_id: int) -> Photo:
 
 
 def _unattached(photo: Photo) -> bool:
-    return not (photo.checklist_item_id or photo.rectification_id or photo.discipline_id)
+    return not (photo.checklist_item_id or photo.rectification_id or photo.discipline_id or photo.competitor_survey_id)

@@ -1,6 +1,6 @@
 """The manager's office: today at a glance, morning meetings, weekly minutes, the monthly report and its files."""
 
-from . import alerts, dashboard, demo, group, minutes, morning
+from . import alerts, dashboard, demo, group, minutes, morning, week
 from .filing import (
     DUE_DAY,
     Draft,
@@ -52,4 +52,5 @@ __all__ = [
     'morning',
     'report_month',
     'save_parts',
+    'week',
 ]

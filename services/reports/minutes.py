@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from models import ActionItem, MinutesSignature, MinutesStatus, Role, Site, Staff, WeeklyMinutes, utcnow
+import db
+from models import ActionItem, MinutesSignature, MinutesStatus, Photo, Role, Site, Staff, WeeklyMinutes, utcnow
+from services import competitors
 from services.core import audit, authz
 from services.core.errors import NotFound, PermissionDenied, ValidationError
 from services.core.validation import clean_text
@@ -29,6 +31,7 @@ class MinutesView:
     signed: dict[int, datetime]  # attendee → when
     actions: list[ActionItem]  # agreed at this meeting
     earlier: list[ActionItem]  # still open from earlier meetings
+    survey_photos: list[tuple[Photo, str]]  # of each competitor's latest survey by the meeting, with its name
 
     @property
     def overdue(self) -> bool:
@@ -77,6 +80,7 @@ def hold(
 
 def edit(session: Session, *, actor: Staff, minutes_id: int, header: dict[str, Any], notes: list[str]) -> WeeklyMinutes:
     """The header (chair, minute-taker, attendees, absentees, others) and each item's notes, while a draft."""
+    db.begin_write(session)  # it reads, then writes: on SQLite a transaction begun as a reader may not write
     minutes = _own(session, actor, minutes_id)
     if minutes.status != MinutesStatus.DRAFT:
         raise ValidationError('status', '纪要已提交会签，不能再修改')
@@ -185,7 +189,8 @@ def detail(session: Session, *, actor: Staff, minutes_id: int) -> MinutesView:
             .order_by(col(ActionItem.due_on))
         )
     )
-    return MinutesView(minutes, site, names, signed, actions, earlier)
+    latest = competitors.latest(session, site_id=site.id or 0, until=local_date(site, minutes.held_at))
+    return MinutesView(minutes, site, names, signed, actions, earlier, competitors.latest_photos(latest))
 
 
 def listing(session: Session, *, actor: Staff) -> list[WeeklyMinutes]:

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from models import MorningMeeting, Role, Site, Staff, utcnow
+import db
+from models import MorningMeeting, Photo, Role, Site, Staff, utcnow
+from services import competitors
 from services.core.errors import PermissionDenied
 from services.core.validation import clean_text
 from services.customers import contacts
@@ -39,6 +41,7 @@ class MorningView:
     notes: MorningMeeting
     may_edit: bool
     kept_by: str
+    survey_photos: list[tuple[Photo, str]]  # of each competitor's latest survey, with its name
 
 
 def today(session: Session, *, actor: Staff, now: datetime | None = None) -> MorningView:
@@ -59,11 +62,13 @@ def today(session: Session, *, actor: Staff, now: datetime | None = None) -> Mor
         session.add(notes)
         session.commit()
     kept = session.get(Staff, notes.kept_by_id)
-    return MorningView(notes, may_keep(session, actor, site, day), kept.name if kept else '')
+    photos = competitors.latest_photos(competitors.latest(session, site_id=site.id or 0, until=day))
+    return MorningView(notes, may_keep(session, actor, site, day), kept.name if kept else '', photos)
 
 
 def save(session: Session, *, actor: Staff, points: dict[str, str], now: datetime | None = None) -> MorningMeeting:
     """The manager or the duty officer writes the notes."""
+    db.begin_write(session)  # it reads, then writes: on SQLite a transaction begun as a reader may not write
     view = today(session, actor=actor, now=now)
     if not view.may_edit:
         raise PermissionDenied()

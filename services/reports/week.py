@@ -38,6 +38,9 @@ PRESALE = [  # part 4 art. 4 §3: not yet open
 ]
 
 
+COMPETITOR_ITEM = 6  # the agenda's item on competitors (numbered from 1), at either stage
+
+
 def agenda(site: Site) -> list[str]:
     """The nine items for the site's stage (a site setting: 'presale' before opening, else on sale)."""
     return PRESALE if site.settings.get('stage') == 'presale' else SELLING

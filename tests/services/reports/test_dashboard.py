@@ -36,6 +36,11 @@ def test_the_manager_sees_today_as_the_records_have_it(session: Session) -> None
     assert [t.customer for t in figures.touring] == ['陈先生']
     assert figures.complaints_open >= 1 and figures.complaints_overdue == 1
     assert figures.followups_due + figures.followups_overdue > 0
+    on_shift = session.connection().execute(
+        text('SELECT s.name FROM roster_entry r JOIN staff s ON s.id = r.staff_id WHERE r.site_id=:s AND r.day=:d'),
+        {'s': site.id, 'd': today},
+    )
+    assert {name for (name,) in on_shift} <= {name for name, _ in figures.receptions}
     assert (
         sum(figures.grades.values())
         == session.connection()
@@ -60,3 +65,10 @@ def test_the_admin_sees_every_site(session: Session) -> None:
     assert set(rows) >= {'滨江·云庐售楼处', '第二项目'}
     assert rows['滨江·云庐售楼处'].visits == 6 and rows['第二项目'].visits == 0
     assert rows['滨江·云庐售楼处'].complaints_overdue == 1
+    demo_site = session.exec(select(Site).where(Site.name == '滨江·云庐售楼处')).one()
+    month_start = roster.local_day(demo_site, utcnow()).replace(day=1)
+    deals = session.connection().execute(
+        text("SELECT count(*) FROM customer WHERE site_id=:s AND outcome='deal' AND outcome_on >= :m"),
+        {'s': demo_site.id, 'm': month_start},
+    )
+    assert rows['滨江·云庐售楼处'].deals_month == deals.scalar() and rows['第二项目'].deals_month == 0
