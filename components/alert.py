@@ -17,7 +17,7 @@ from services.rotation import reception
 from .background import read_then
 
 _phones: dict[int, list[Callable[[VisitorAlert], None]]] = {}  # staff id → the callbacks of their open pages
-_greeted: dict[str, list[Callable[[], object]]] = {}  # client id → what its page redraws after 我来接待
+_greeted: dict[str, list[Callable[[int | None], object]]] = {}  # client id → what its page redraws after 我来接待
 
 # A short two-tone chime made in the browser (no audio file to download); vibration where allowed.
 CHIME = """
@@ -51,13 +51,13 @@ def install_visitor_alert(me: Staff) -> None:
     def show(alert: VisitorAlert) -> None:
         if alert.visit_id not in shown:
             with area:
-                shown[alert.visit_id] = banner(me, alert, on_done=lambda: hide(alert.visit_id))
+                shown[alert.visit_id] = banner(me, alert, on_done=lambda ok: hide(alert.visit_id, greeted=ok))
 
-    def hide(visit_id: int) -> None:
+    def hide(visit_id: int, *, greeted: bool) -> None:
         if (element := shown.pop(visit_id, None)) is not None:
             element.delete()
         for redraw in _greeted.get(client.id, []):
-            redraw()
+            redraw(visit_id if greeted else None)
 
     def on_alert(alert: VisitorAlert) -> None:
         show(alert)  # drawn from the alert itself: no database read on the event loop while a crowd signs in
@@ -76,8 +76,9 @@ def install_visitor_alert(me: Staff) -> None:
     client.on_delete(lambda: phones.remove(on_alert))
 
 
-def on_greeted(redraw: Callable[[], object]) -> None:
-    """After this phone's 我来接待: `redraw` (the page's part that shows the visit, which the board does not)."""
+def on_greeted(redraw: Callable[[int | None], object]) -> None:
+    """After this phone's 我来接待: `redraw(visit id)` (the page's part that shows the visit, which the board does
+    not); `redraw(None)` when it was refused (the visit went to someone else meanwhile)."""
     client = ui.context.client
     _greeted.setdefault(client.id, []).append(redraw)
     client.on_delete(lambda: _greeted.pop(client.id, None))
@@ -97,7 +98,7 @@ def _dispatch(alert: VisitorAlert) -> None:
         notify(alert)
 
 
-def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> ui.column:
+def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[bool], object]) -> ui.column:
     with (
         ui.column()
         .classes('w-full bg-orange-600 text-white p-4 pb-6 gap-2 shadow-xl rounded-t-2xl')
@@ -119,12 +120,14 @@ def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[], object]) -> 
     return box
 
 
-async def acknowledge(me: Staff, alert: VisitorAlert, on_done: Callable[[], object]) -> None:
+async def acknowledge(me: Staff, alert: VisitorAlert, on_done: Callable[[bool], object]) -> None:
     try:
         await run.io_bound(_acknowledge, me, alert.visit_id)
     except DomainError as e:
         ui.notify(e.translated(), type='negative')
-    on_done()
+        on_done(False)
+        return
+    on_done(True)
 
 
 def _pending(me: Staff) -> list[VisitorAlert]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from nicegui import APIRouter, background_tasks, run, ui
@@ -86,9 +87,17 @@ class RotationView:
     def refresh_mine(self, site_board: Board | None = None) -> None:
         background_tasks.create(self.update_mine(site_board), name='my day')
 
-    def greeted(self) -> None:
-        """我来接待 changed my visit, not my row: the board I have is good for the rest."""
-        self.refresh_mine(self.live.board if self.live is not None else None)
+    def greeted(self, visit_id: int | None) -> None:
+        """我来接待 changed my visit, not my row: my day is redrawn from what it was, that visit now received (no
+        read: every visitor on an opening day is greeted on some phone); refused, it is read again."""
+        visits = self.day.visits if self.day is not None else []
+        if self.day is None or not any(v.visit_id == visit_id and v.status == VisitStatus.ASSIGNED for v in visits):
+            self.refresh_mine(self.live.board if self.live is not None else None)
+            return
+        received = [replace(v, status=VisitStatus.RECEIVING) if v.visit_id == visit_id else v for v in visits]
+        self.day = replace(self.day, visits=received)
+        self.updates += 1  # a read on its way is older than this
+        self.mine.refresh(self.me, self.day, self.refresh, self.live)
 
     def refresh(self) -> None:
         """After my own action: my day at once (the board follows with the rotation change)."""
