@@ -3,11 +3,13 @@
 import asyncio
 from collections.abc import Callable
 
-from nicegui import ui
+import pytest
+from nicegui import core, ui
 from nicegui.testing import User
 from sqlmodel import select
 
 import db
+from components import live_board
 from components.live_board import BoardRows
 from models import Role, Visit, VisitStatus
 from tests.helpers.factories import make_staff
@@ -205,3 +207,60 @@ async def test_a_crowd_waiting_is_counted_and_only_the_longest_waiting_are_named
     await user.should_see('等待接待 7 组', retries=50)
     await user.should_see('等得最久的 5 组，另有 2 组')
     assert len(board_of(user)['head']['waiting']['lines']) == 5
+
+
+async def test_a_change_reaches_every_phone_as_one_delta_of_the_rows_that_changed(
+    user: User, create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fan-out that does not grow with the phones: one message per site and change, to the site's room, carrying the
+    rows that changed — not one update per phone, not the whole board (components/live_board.py)."""
+    people = seed()
+    other = create_user()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()
+    await other.should_see('您排第 2 位', retries=30)
+    await asyncio.sleep(3 * live_board.COALESCE_S)  # the check-ins' deltas are out
+    sent: list[tuple[dict, str]] = []
+    emit = core.sio.emit
+
+    async def spy(event: str, data: object = None, *args: object, room: str = '', **kwargs: object) -> None:
+        if event == live_board.EVENT:
+            sent.append((data, room))  # type: ignore[arg-type]
+        await emit(event, data, *args, room=room, **kwargs)
+
+    monkeypatch.setattr(core.sio, 'emit', spy)
+    arrive(people['site'], phone='13912345678')
+    await user.should_see('请接待客户', retries=30)
+    for _ in range(30):
+        if sent:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(2 * live_board.COALESCE_S)
+    (delta, room), *more = sent
+    assert not more, 'one message for the two phones'
+    assert room == f'board:{people["site"].id}:zh-CN'
+    assert delta['base'] == delta['v'] - 1
+    assert people['a'].id in {row['id'] for row in delta['rows']}  # 李娜 now 接待中
+    assert len(delta['rows']) < 2 or all(row['id'] != people['b'].id or row['up_next'] for row in delta['rows'])
+    assert delta['head']['counts'][0] == '1'
+
+
+async def test_a_phone_that_missed_a_delta_gets_the_whole_board(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    (rows,) = user.find(kind=BoardRows).elements
+    arrive(people['site'], phone='13912345678')
+    for _ in range(50):
+        if rows.live.version > rows.props['board']['v']:
+            break
+        await asyncio.sleep(0.1)
+    assert rows.live.version > rows.props['board']['v']  # deltas went to the room, not into this element
+    rows._resend()  # what its 'stale' event runs: board_rows.js saw a delta that does not follow its version
+    assert rows.props['board']['v'] == rows.live.version
+    assert rows.props['board']['base'] is None  # the whole board
+    assert {row['id'] for row in rows.props['board']['rows']} == {people['a'].id}
