@@ -3,7 +3,7 @@
 // and this phone's own clock moves the "since" and "waited" times.
 export default {
   props: {
-    board: Object, // {v, base: null, clock, rows: [{id, name, state, color, since (ms), receptions, flags, up_next, counted}], gone, order, line, head}
+    board: String, // JSON: {v, base: null, clock, rows: [{id, name, state, color, since (ms), receptions, flags, up_next, counted}], gone, order, line, head}
     me: Number,
     texts: Object, // {just_now, minutes, hours, me, counts: [6 labels], empty}: '{n}', '{h}', '{m}' filled in here
   },
@@ -13,7 +13,8 @@ export default {
   watch: {
     board: {
       immediate: true,
-      handler(value) {
+      handler(text) {
+        const value = text ? JSON.parse(text) : null;
         if (value && value.v >= this.v) this.replace(value);
       },
     },
