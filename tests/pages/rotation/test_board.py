@@ -34,12 +34,7 @@ async def test_check_in_shows_on_every_phone_live(user: User, create_user: Calla
 async def test_the_one_who_is_up_gets_the_alert_and_acknowledges(user: User, create_user: Callable[[], User]) -> None:
     people = seed()
     other = create_user()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
-    await on_rotation(other, 'zhangwei', '张伟，您好')
-    other.find(marker='check-in').click()
-    await other.should_see('您排第 2 位', retries=30)
+    await both_checked_in(user, other)
     result = arrive(people['site'], phone='13912345678')
     await user.should_see('请接待客户', retries=30)
     await user.should_see('王先生（1 人）')
@@ -168,12 +163,7 @@ async def test_a_burst_of_changes_ends_with_the_final_board_on_every_phone(
 ) -> None:
     people = seed()
     other = create_user()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
-    await on_rotation(other, 'zhangwei', '张伟，您好')
-    other.find(marker='check-in').click()
-    await other.should_see('您排第 2 位', retries=30)
+    await both_checked_in(user, other)
     for n in range(5):  # faster than a phone redraws: the changes coalesce, the last state still shows
         arrive(people['site'], phone=f'1391234560{n}')
     for phone in (user, other):
@@ -185,6 +175,16 @@ async def test_a_burst_of_changes_ends_with_the_final_board_on_every_phone(
         await phone.should_see('等待接待 3 组', retries=50)
         states = board_states(phone)  # what the phone's board draws (components/board_rows.js)
         assert states[people['a'].id] == states[people['b'].id] == '接待中'
+
+
+async def both_checked_in(user: User, other: User) -> None:
+    """李娜 on the first phone checks in, then 张伟 on the second: she is up next, he is second."""
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    await on_rotation(other, 'zhangwei', '张伟，您好')
+    other.find(marker='check-in').click()
+    await other.should_see('您排第 2 位', retries=30)
 
 
 def board_of(phone: User) -> dict:
@@ -217,12 +217,7 @@ async def test_a_change_reaches_every_phone_as_one_delta_of_the_rows_that_change
     rows that changed — not one update per phone, not the whole board (components/live_board.py)."""
     people = seed()
     other = create_user()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
-    await on_rotation(other, 'zhangwei', '张伟，您好')
-    other.find(marker='check-in').click()
-    await other.should_see('您排第 2 位', retries=30)
+    await both_checked_in(user, other)
     await asyncio.sleep(3 * live_board.COALESCE_S)  # the check-ins' deltas are out
     sent: list[tuple[dict, str]] = []
     emit = core.sio.emit
