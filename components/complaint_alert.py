@@ -95,13 +95,15 @@ def compact_bar(rows: list[ComplaintRow], *, show_site: bool) -> None:
 
 async def sweep_forever() -> None:
     """Once a minute, for the life of the app: overdue complaints escalate to the group admin; overdue checklists
-    and reports due alert their people (services.wiring.sweep_deadlines)."""
+    and reports due alert their people (services.wiring.sweep_deadlines). The first a minute after start: a page
+    test, or a newcomer's first steps, are not raced by a sweep writing beside them; a deadline a minute late is
+    still seen."""
     while True:
+        await asyncio.sleep(SWEEP_SECONDS)
         try:
             await run.io_bound(_sweep)
         except Exception:  # a database hiccup must not end the loop
             log.exception('complaint escalation sweep failed')
-        await asyncio.sleep(SWEEP_SECONDS)
 
 
 def start_sweep() -> None:
