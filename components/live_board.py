@@ -196,11 +196,6 @@ class BoardRows(ui.element, component='board_rows.js'):
     def _leave(self) -> None:
         self.live.languages[self.language] -= 1
 
-    @property
-    def shown(self) -> list[dict[str, Any]]:
-        """The rows this phone draws now (the site's newest board): for the page tests."""
-        return list(self.live.full(self.language)['rows'])
-
     def _displayed_contents(self, *, only_visible: bool) -> list:
         """What the phone shows, for the page tests' should_see."""
         board = self.live.full(self.language)
@@ -219,7 +214,7 @@ class PlaceLine(ui.element, component='board_place.js'):
 
     def __init__(self, live: LiveSite, *, me: int | None) -> None:
         super().__init__()
-        self.live, self.me, self.language = live, me, i18n.current_language()
+        self.live, self.me = live, me
         self._props['me'] = me
         self._props['line'] = line(live.board.rows)
         self._props['v'] = live.version
@@ -232,8 +227,8 @@ class PlaceLine(ui.element, component='board_place.js'):
         if self.me not in ids:
             return []
         place = ids.index(self.me) + 1
-        with i18n.language(self.language):
-            return [t('下一位就是您，请留意入口') if place == 1 else t('您排第 {n} 位', n=place)]
+        texts = self._props['texts']
+        return [texts['first'] if place == 1 else texts['nth'].replace('{n}', str(place))]
 
 
 def _message(
