@@ -113,11 +113,11 @@ screen, and every phone would redraw hundreds of lines with each new arrival).""
 
 def waiting(board: Board, *, big: bool) -> None:
     with ui.card().classes('w-full bg-amber-100 gap-1').mark('board-waiting'):
-        ui.label(t('等待接待 {n} 组', n=len(board.waiting))).classes(
+        ui.label(t('等待接待 {n} 组', n=board.waiting_total)).classes(
             'font-semibold text-amber-900 ' + ('text-4xl' if big else 'text-base')
         )
-        if len(board.waiting) > WAITING_SHOWN:
-            more = len(board.waiting) - WAITING_SHOWN
+        if board.waiting_total > WAITING_SHOWN:
+            more = board.waiting_total - WAITING_SHOWN
             ui.label(t('等得最久的 {shown} 组，另有 {n} 组', shown=WAITING_SHOWN, n=more)).classes(
                 'text-amber-900 ' + ('text-2xl' if big else 'text-xs')
             )

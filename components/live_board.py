@@ -267,9 +267,9 @@ def _head(board: Board) -> dict[str, Any]:
     """The figures, the overdue checklists and the waiting visitors (their "已等" filled in by the phone's clock)."""
     waiting = None
     if board.waiting:
-        more = len(board.waiting) - WAITING_SHOWN
+        more = board.waiting_total - WAITING_SHOWN
         waiting = {
-            'title': t('等待接待 {n} 组', n=len(board.waiting)),
+            'title': t('等待接待 {n} 组', n=board.waiting_total),
             'more': t('等得最久的 {shown} 组，另有 {n} 组', shown=WAITING_SHOWN, n=more) if more > 0 else None,
             'lines': [
                 [

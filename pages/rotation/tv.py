@@ -165,7 +165,7 @@ def bottom_band(board: Board) -> None:
                 t('{name}（{n} 人）· 已等 {since}', name=v.customer, n=v.party_size, since=minutes_since(v.arrived_at))
                 for v in board.waiting[:2]
             )
-            ui.label(t('等待接待 {n} 组', n=len(board.waiting)) + '：' + shown).classes(
+            ui.label(t('等待接待 {n} 组', n=board.waiting_total) + '：' + shown).classes(
                 'ac-tv-waiting truncate w-full'
             ).mark('board-waiting')
         with ui.row().classes('ac-tv-counts w-full').mark('board-counts'):

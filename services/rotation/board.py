@@ -49,7 +49,8 @@ class Board:
     site_name: str
     day: date
     rows: list[BoardRow]  # in rotation order; trainees and those off at the end
-    waiting: list[Waiting]
+    waiting: list[Waiting]  # the WAITING_KEPT who have waited longest, first
+    waiting_total: int  # all who wait
     visits: int
     new_visits: int
     returning_visits: int
@@ -113,6 +114,7 @@ def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
         day=day,
         rows=rows,
         waiting=_waiting(session, visits),
+        waiting_total=sum(v.status == VisitStatus.WAITING for v in visits),
         visits=sum(v.status != VisitStatus.INVALID for v in visits),
         new_visits=sum(not v.returning_customer and v.status != VisitStatus.INVALID for v in visits),
         returning_visits=sum(v.returning_customer and v.status != VisitStatus.INVALID for v in visits),
@@ -166,8 +168,14 @@ def _lunch_until(session: Session, site: Site, day: date, lunching: set[int]) ->
     return {i: f'{at.astimezone(ZoneInfo(site.timezone)):%H:%M}' for i, at in ends.items()}
 
 
+WAITING_KEPT = 20
+"""Waiting visitors a board names at most, the longest-waiting first (phones show 5, the TV 2); the rest are counted.
+An opening day's crowd is thousands: their names read four times a second were most of a board's read."""
+
+
 def _waiting(session: Session, visits: list[Any]) -> list[Waiting]:
     waiting = sorted((v for v in visits if v.status == VisitStatus.WAITING), key=lambda v: v.arrived_at)
+    waiting = waiting[:WAITING_KEPT]
     names = (
         {
             c.id: f'{c.surname}{c.title}'

@@ -103,6 +103,16 @@ def test_when_everyone_is_busy_the_visitor_waits_and_goes_to_the_first_one_free(
     assert visit(waiting.visit_id).assigned_id == a.id
 
 
+def test_a_crowd_waiting_is_counted_and_the_board_names_only_the_longest_waiting(session: Session) -> None:
+    site, _ = staffed_site(session, ['甲'])
+    arrive(site, phone='13912345600')
+    waited = [arrive(site, phone=f'139123456{n:02d}') for n in range(1, board.WAITING_KEPT + 4)]
+    with db.session() as s:
+        shown = board.site_board(s, site_id=site.id or 0, now=utcnow())
+    assert shown.waiting_total == board.WAITING_KEPT + 3
+    assert [w.visit_id for w in shown.waiting] == [w.visit_id for w in waited[: board.WAITING_KEPT]]
+
+
 def test_an_invalid_reception_gives_the_turn_back_and_the_customer_back_to_the_pool(session: Session) -> None:
     site, (a, _b) = staffed_site(session, ['甲', '乙'])
     courier = arrive(site)
