@@ -77,6 +77,8 @@ class Bus(Protocol):
 
     def publish(self, event: Event[Any], args: tuple[Any, ...]) -> None: ...
 
+    def publish_all(self, messages: list[tuple[Event[Any], tuple[Any, ...]]]) -> None: ...
+
     def version(self, site_id: int) -> int: ...
 
 
@@ -122,11 +124,15 @@ def rotation_version(site_id: int) -> int:
 
 
 def emit_rotation(site_id: int, alerts: list[VisitorAlert]) -> None:
-    """After a rotation change commits: every board refreshes, every assigned salesperson is alerted."""
+    """After a rotation change commits: every board refreshes, every assigned salesperson is alerted — here first,
+    the alerts needing no read; then the other processes, all in one message to the bus; then this process's boards
+    (after the bus, which keeps the version they are cached on)."""
     _rotation_versions[site_id] = rotation_version(site_id) + 1
-    emit(rotation_changed, site_id)
     for alert in alerts:
-        emit(visitor_assigned, alert)
+        emit_here(visitor_assigned, alert)
+    if _bus is not None:
+        _bus.publish_all([(rotation_changed, (site_id,)), *((visitor_assigned, (alert,)) for alert in alerts)])
+    emit_here(rotation_changed, site_id)
 
 
 def emit_duty(site_id: int) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy import event as sqlalchemy_event
 from sqlmodel import Session
 
 import db
@@ -111,6 +112,38 @@ def test_the_seam_publishes_every_committed_emit(buses: Callable[[], group.PgBus
     assert events.rotation_version(9) == 1
     assert seen.wait(2) == [(9,), (9,)]  # here at once, and re-emitted by b
     assert b.version(9) == 1
+
+
+def test_a_commits_rotation_change_and_alerts_cross_in_one_round_trip(
+    buses: Callable[[], group.PgBus], engine: Engine
+) -> None:
+    a, b = buses(), buses()
+    events.use_bus(a)
+    boards, alerts = Received(events.rotation_changed), Received(events.visitor_assigned)
+    sent = [
+        VisitorAlert(
+            site_id=4,
+            visit_id=n,
+            staff_id=n,
+            customer='王先生',
+            party_size=1,
+            returning=False,
+            by_owner=False,
+            on_behalf_of=None,
+        )
+        for n in range(1, 51)
+    ]
+    statements: list[str] = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    sqlalchemy_event.listen(engine, 'before_cursor_execute', listen)
+    try:
+        events.emit_rotation(4, sent)
+    finally:
+        sqlalchemy_event.remove(engine, 'before_cursor_execute', listen)
+    assert len(statements) == 1  # the version, the rotation change and 50 alerts
+    assert alerts.wait(100) == [(alert,) for alert in sent] * 2  # here, and re-emitted by b in order
+    assert boards.wait(2) == [(4,), (4,)]
+    assert b.version(4) == a.version(4) == 1
 
 
 def test_every_event_crosses_processes() -> None:
