@@ -175,6 +175,10 @@ def open_visit_card(me: Staff, visit: board.MyVisit, refresh: Callable[[], objec
             )
         if touring:
             return  # the tour ends first (带看结束 asks for the grade), then the reception
+        if visit.status == VisitStatus.ASSIGNED:  # the alert's 我来接待 first: the greeting is what is timed
+            hint = t('点提醒上的「我来接待」后，可结束接待或标记无效')
+            ui.label(hint).classes('ac-muted text-sm').mark('greet-first')
+            return
         with ui.row().classes('w-full no-wrap gap-2'):
             ui.button(t('结束接待'), on_click=lambda: open_record_form(me, visit.visit_id, refresh)).props(
                 'unelevated color=teal-8'
