@@ -18,6 +18,7 @@ from .background import read_then
 
 _phones: dict[int, list[Callable[[VisitorAlert], None]]] = {}  # staff id → the callbacks of their open pages
 _greeted: dict[str, list[Callable[[int | None], object]]] = {}  # client id → what its page redraws after 我来接待
+_assigned: dict[str, list[Callable[[VisitorAlert], object]]] = {}  # client id → what its page notes of a new alert
 
 # A short two-tone chime made in the browser (no audio file to download); vibration where allowed.
 CHIME = """
@@ -60,6 +61,8 @@ def install_visitor_alert(me: Staff) -> None:
             redraw(visit_id if greeted else None)
 
     def on_alert(alert: VisitorAlert) -> None:
+        for note in _assigned.get(client.id, []):
+            note(alert)
         show(alert)  # drawn from the alert itself: no database read on the event loop while a crowd signs in
         client.run_javascript(CHIME)
 
@@ -82,6 +85,14 @@ def on_greeted(redraw: Callable[[int | None], object]) -> None:
     client = ui.context.client
     _greeted.setdefault(client.id, []).append(redraw)
     client.on_delete(lambda: _greeted.pop(client.id, None))
+
+
+def on_assigned(note: Callable[[VisitorAlert], object]) -> None:
+    """`note(alert)` for each alert this phone gets from now on, before its banner shows (the page's part that shows
+    my visits knows of the visit without reading it)."""
+    client = ui.context.client
+    _assigned.setdefault(client.id, []).append(note)
+    client.on_delete(lambda: _assigned.pop(client.id, None))
 
 
 def install_dispatcher() -> None:

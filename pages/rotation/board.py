@@ -18,6 +18,7 @@ from components.session import guard
 from models import Role, Staff, StaffState, VisitStatus
 from pages.signin.desk import desk_button
 from services.core import events
+from services.core.events import VisitorAlert
 from services.core.i18n import t
 from services.rotation import board, reception
 from services.rotation.board import Board
@@ -53,6 +54,7 @@ async def rotation_page() -> None:
         BoardRows(view.live, me=me.id)
         live_board.follow_mine(me.site_id or 0, me.id or 0, view.on_my_row, seen=seen)
         alert.on_greeted(view.greeted)  # my visit card: 开始带看 once I have greeted
+        alert.on_assigned(view.assigned)
 
 
 class RotationView:
@@ -64,24 +66,49 @@ class RotationView:
         self.mine = ui.refreshable(my_day)
         self.live: live_board.LiveSite | None = None
         self.day: board.MyDay | None = None
+        self.alerted: dict[int, board.MyVisit] = {}  # visit id → a visit alerted since `day` was drawn
         self.updates = 0
+        self.reading = 0  # reads of my day on their way
 
     async def read(self) -> tuple[board.MyDay | None, Board | None]:
         return await run.io_bound(_my_day, self.me), await live_board.read(self.me.site_id or 0)
 
     def on_my_row(self, site_board: Board) -> None:
+        """My row changed: redrawn from what this phone knows if that explains it (a visitor alerted to me: the
+        usual case, 200 times in an opening day's first minutes), else read."""
+        if self.day is not None:
+            known = {v.visit_id for v in self.day.visits}
+            visits = [v for v in reversed(self.alerted.values()) if v.visit_id not in known] + self.day.visits
+            day = board.known_day(site_board.rows, self.me, visits, self.day.timezone)
+            if day is not None:
+                self.alerted.clear()
+                self.updates += 1  # a read on its way is older than this
+                self.day = day
+                self.mine.refresh(self.me, day, self.refresh, self.live)
+                return
         self.refresh_mine(site_board)
+
+    def assigned(self, alert: VisitorAlert) -> None:
+        if not alert.reminder:
+            self.alerted[alert.visit_id] = board.alerted_visit(alert)
 
     async def update_mine(self, site_board: Board | None = None) -> None:
         self.updates += 1
         number = self.updates
-        if site_board is not None and self.day is not None:  # my row and place are on the board: read my visits only
-            visits = await run.io_bound(_my_visits, self.me)
-            day = board.day_of(site_board.rows, self.me, visits, self.day.timezone) if visits is not None else None
-        else:
-            day = await run.io_bound(_my_day, self.me)
+        self.reading += 1
+        read_after = list(self.alerted)  # committed before this read began: it has them as they are
+        try:
+            if site_board is not None and self.day is not None:  # my row and place are on the board: my visits only
+                visits = await run.io_bound(_my_visits, self.me)
+                day = board.day_of(site_board.rows, self.me, visits, self.day.timezone) if visits is not None else None
+            else:
+                day = await run.io_bound(_my_day, self.me)
+        finally:
+            self.reading -= 1
         if day is not None and number == self.updates:  # else the server stops, or newer data is on its way
             self.day = day
+            for visit_id in read_after:
+                self.alerted.pop(visit_id, None)
             self.mine.refresh(self.me, day, self.refresh, self.live)
 
     def refresh_mine(self, site_board: Board | None = None) -> None:
@@ -89,8 +116,15 @@ class RotationView:
 
     def greeted(self, visit_id: int | None) -> None:
         """我来接待 changed my visit, not my row: my day is redrawn from what it was, that visit now received (no
-        read: every visitor on an opening day is greeted on some phone); refused, it is read again."""
+        read: every visitor on an opening day is greeted on some phone) — or, greeted before my row showed the visit,
+        when my row does; refused, it is read again."""
         visits = self.day.visits if self.day is not None else []
+        early = self.alerted.get(visit_id or 0)
+        if early is not None and all(v.visit_id != visit_id for v in visits):  # greeted before my row moved
+            self.alerted[early.visit_id] = replace(early, status=VisitStatus.RECEIVING)
+            if self.reading:  # begun before the greeting, a read would draw the visit not yet greeted
+                self.refresh_mine(self.live.board if self.live is not None else None)
+            return  # else my row's change draws the visit, greeted
         if self.day is None or not any(v.visit_id == visit_id and v.status == VisitStatus.ASSIGNED for v in visits):
             self.refresh_mine(self.live.board if self.live is not None else None)
             return

@@ -25,6 +25,7 @@ class VisitorAlert:
     typed_as: str | None = None  # a returning phone signed in under another name (测先生): staff confirm who it is
     owner_id: int | None = None  # 代接: the owner, whose phone is told who received their customer
     reminder: bool = False  # the same alert again: nobody has tapped 我来接待 yet
+    arrived_at: float = 0.0  # the sign-in, as a Unix time (it crosses the group's bus as JSON); 0: not known
 
 
 @dataclass(frozen=True)

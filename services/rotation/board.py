@@ -6,7 +6,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from models import Customer, RosterEntry, Site, Staff, StaffState, Visit, VisitS
 from services.accounts.staff import in_first_month
 from services.core import authz
 from services.core.errors import NotFound
+from services.core.events import VisitorAlert
 from services.rotation import lunch, roster
 from services.rotation import rules as rotation
 
@@ -234,6 +235,36 @@ def day_of(rows: list[BoardRow], actor: Staff, visits: list[MyVisit], timezone: 
         trainee=bool(row and row.trainee),
         visits=visits,
         timezone=timezone,
+    )
+
+
+def known_day(rows: list[BoardRow], actor: Staff, visits: list[MyVisit], timezone: str) -> MyDay | None:
+    """My day from the board's rows and the visits a phone already knows (its last read and the alerts since), if
+    they explain my row — its count of receptions, and whether I am with a visitor; None when only a read can tell
+    (a visit passed on, undone or ended elsewhere; a first-month colleague's shadowing)."""
+    row = next((r for r in rows if r.staff_id == actor.id), None)
+    if row is None or row.trainee:
+        return None
+    mine = [v for v in visits if not v.shadow]
+    with_visitor = any(v.status in (VisitStatus.ASSIGNED, VisitStatus.RECEIVING) for v in mine)
+    if sum(v.status != VisitStatus.INVALID for v in mine) != row.receptions:
+        return None
+    if with_visitor != (row.state in (StaffState.RECEIVING, StaffState.TOURING)):
+        return None
+    return day_of(rows, actor, visits, timezone)
+
+
+def alerted_visit(alert: VisitorAlert) -> MyVisit:
+    """The visit an alert assigns me, as my day shows it."""
+    return MyVisit(
+        visit_id=alert.visit_id,
+        customer=alert.customer,
+        party_size=alert.party_size,
+        status=VisitStatus.ASSIGNED,
+        arrived_at=datetime.fromtimestamp(alert.arrived_at, UTC) if alert.arrived_at else utcnow(),
+        shadow=alert.shadow,
+        returning=alert.returning,
+        on_behalf_of=alert.on_behalf_of,
     )
 
 

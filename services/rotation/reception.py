@@ -271,6 +271,7 @@ def alerts_for(session: Session, visit: Visit, customer: Customer) -> list[Visit
             on_behalf_of=behalf.name if behalf else None,
             typed_as=name_mismatch(visit, customer),
             owner_id=visit.on_behalf_of_id,
+            arrived_at=visit.arrived_at.timestamp(),
         )
         for staff_id, shadow in receivers
     ]

@@ -13,6 +13,8 @@ import db
 from components import live_board
 from components.live_board import BoardRows
 from models import Role, Visit, VisitStatus
+from pages.rotation import board as rotation_page
+from services.rotation import overrides
 from tests.helpers.factories import make_staff
 from tests.helpers.login import log_in
 from tests.helpers.pages import pick_grade
@@ -46,6 +48,41 @@ async def test_the_one_who_is_up_gets_the_alert_and_acknowledges(user: User, cre
     with db.session() as s:
         visit = s.get(Visit, result.visit_id)
     assert visit and visit.status == VisitStatus.RECEIVING and visit.acknowledged_at is not None
+
+
+async def test_an_alerted_visit_is_drawn_from_the_alert_and_greeted_without_a_read(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    reads: list[int] = []
+    read = rotation_page._my_visits
+    monkeypatch.setattr(rotation_page, '_my_visits', lambda me: reads.append(1) or read(me))
+    arrive(people['site'])
+    await user.should_see(marker='greet-first', retries=30)  # the visit card, its row explained by the alert
+    assert reads == []
+    user.find('我来接待').click()
+    await user.should_see('开始带看', retries=30)
+    assert reads == []
+
+
+async def test_a_visit_passed_on_elsewhere_is_read_again(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    first = arrive(people['site'])
+    await user.should_see(marker='greet-first', retries=30)
+    reads: list[int] = []
+    read = rotation_page._my_visits
+    monkeypatch.setattr(rotation_page, '_my_visits', lambda me: reads.append(1) or read(me))
+    with db.session() as s:  # the manager undoes the assignment: nothing this phone knows explains its row now
+        assert overrides.undo_last(s, actor=people['manager']).id == first.visit_id
+    await user.should_not_see(marker='greet-first', retries=30)
+    await user.should_see('下一位就是您', retries=30)
+    assert reads
 
 
 async def test_an_unacknowledged_alert_survives_a_reload(user: User) -> None:
