@@ -24,10 +24,13 @@ from models import (
 from .channels import ROBOTS, TEXT_LIMIT, Message
 
 ROBOT_RATE = 20  # messages a minute per robot (WeCom and DingTalk both)
-RATE_WINDOW = timedelta(seconds=61)  # a second more than the robot's minute: our clock and theirs differ a little
-PACE_FROM = 10  # once half the minute's messages are used, at most one every PACE: a burst must not spend the whole
-PACE = timedelta(seconds=3.05)  # minute's budget and leave the next alerts waiting ~45 s (what is due meanwhile merges)
+# The robot's minute, as a sliding window. Its margin is a round trip: a request is counted from its answer (the
+# robot counted it before it answered) while the next is counted from before it leaves. A longer window would make
+# the robot slower than an opening day's 20 alerts a minute, and every alert would wait a little more each minute.
+RATE_WINDOW = timedelta(seconds=60)
+WAIT_FOR_ANSWERS = timedelta(seconds=1)  # a minute full of requests still on their way: look again (or when answered)
 MAX_CLAIM = 500
+SENDING = 'sending'  # a request's error until its answer is written
 
 
 @dataclass
@@ -40,9 +43,11 @@ class Job:
     messages: list[tuple[Message, list[int], int]] = field(default_factory=list)
 
 
-def jobs(s: Session, due: list[NotifyDelivery], now: datetime) -> tuple[list[Job], dict[int, datetime]]:
-    """Group the due deliveries by channel and make the messages; a robot out of budget waits (blocked: until
-    when it may send again)."""
+def jobs(
+    s: Session, due: list[NotifyDelivery], now: datetime, flying: dict[int, set[int]]
+) -> tuple[list[Job], dict[int, datetime]]:
+    """Group the due deliveries by channel and make the messages; a robot whose minute is full waits (blocked: until
+    when it may send again). `flying`: per robot, its requests whose answers are not yet written."""
     if not due:
         return [], {}
     by_channel: dict[int, list[NotifyDelivery]] = {}
@@ -59,7 +64,7 @@ def jobs(s: Session, due: list[NotifyDelivery], now: datetime) -> tuple[list[Job
             _give_up(group, now, '渠道已关闭')
             continue
         if channel.kind in ROBOTS:
-            budget, free_at = _robot_budget(s, channel_id, now)
+            budget, free_at = _robot_budget(s, channel_id, now, flying.get(channel_id, set()))
             if budget <= 0:
                 blocked[channel_id] = free_at
                 continue
@@ -68,7 +73,7 @@ def jobs(s: Session, due: list[NotifyDelivery], now: datetime) -> tuple[list[Job
             packed = _personal(s, channel, group, alerts, people, now)
         job = Job(channel_id, channel.kind, dict(channel.config))
         for message, deliveries in packed:
-            request = NotifySend(channel_id=channel_id, at=now, deliveries=len(deliveries), error='sending')
+            request = NotifySend(channel_id=channel_id, at=now, deliveries=len(deliveries), error=SENDING)
             s.add(request)
             s.flush()
             for d in deliveries:
@@ -142,34 +147,34 @@ def _give_up(group: list[NotifyDelivery], now: datetime, why: str) -> None:
         d.status, d.last_error = DeliveryStatus.FAILED, why
 
 
-def _robot_budget(s: Session, channel_id: int, now: datetime) -> tuple[int, datetime]:
-    """How many messages the robot may take now: what is left of its minute, paced once half of it is spent; with
-    none, when the next one may go (the sender sleeps until then, not a poll interval more)."""
-    query = select(func.count(), func.min(NotifySend.at), func.max(NotifySend.at)).where(
-        NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW
-    )
-    sent, oldest, last = s.exec(query).one()
-    if sent >= ROBOT_RATE and oldest is not None:
-        return 0, oldest + RATE_WINDOW
-    if sent >= PACE_FROM and last is not None and now - last < PACE:
-        return 0, last + PACE
-    return (ROBOT_RATE - int(sent) if sent < PACE_FROM else 1), now
+def _robot_budget(s: Session, channel_id: int, now: datetime, flying: set[int]) -> tuple[int, datetime]:
+    """How many messages the robot may take now: what its last minute has left (everything due goes at once while
+    there is room, merged; what comes due while there is none waits and merges); with none, when it may send again
+    (the sender sleeps until then, not a poll interval more)."""
+    query = select(NotifySend.id, NotifySend.at).where(
+        NotifySend.channel_id == channel_id, NotifySend.at > now - RATE_WINDOW, NotifySend.error != SENDING
+    )  # answered requests; those on their way are `flying` (a dead sender's were stamped at the restart)
+    answered = sorted(at for request, at in s.exec(query) if request not in flying)  # an answer just written: once
+    over = len(answered) + len(flying) - ROBOT_RATE
+    if over < 0:
+        return -over, now
+    if over < len(answered):  # the minute has room again once `over + 1` answered requests have left it
+        return 0, answered[over] + RATE_WINDOW
+    return 0, now + WAIT_FOR_ANSWERS
 
 
-def anything_due(s: Session, now: datetime, busy: list[int]) -> bool:
+def anything_due(s: Session, now: datetime) -> bool:
     query = select(NotifyDelivery.id).where(
         NotifyDelivery.status == DeliveryStatus.PENDING, NotifyDelivery.next_at <= now
     )
-    if busy:
-        query = query.where(col(NotifyDelivery.channel_id).not_in(busy))
     return s.exec(query.limit(1)).first() is not None
 
 
-def next_due(s: Session, now: datetime, blocked: dict[int, datetime], busy: list[int]) -> float | None:
-    """Seconds until the next delivery is due (a blocked robot: until its pace or its minute lets it send)."""
+def next_due(s: Session, now: datetime, blocked: dict[int, datetime]) -> float | None:
+    """Seconds until the next delivery is due (a blocked robot: until its minute lets it send)."""
     query = select(func.min(NotifyDelivery.next_at)).where(NotifyDelivery.status == DeliveryStatus.PENDING)
-    if blocked or busy:
-        query = query.where(col(NotifyDelivery.channel_id).not_in([*blocked, *busy]))
+    if blocked:
+        query = query.where(col(NotifyDelivery.channel_id).not_in(list(blocked)))
     times = [t for t in [s.exec(query).one()] if t is not None] + list(blocked.values())
     if not times:
         return None

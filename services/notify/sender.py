@@ -46,7 +46,7 @@ class Sender:
     def __init__(self, *, timeout_s: float = 5.0, poll_s: float = 1.0, clock: Callable[[], datetime] = utcnow) -> None:
         self.timeout_s, self.poll_s, self.clock = timeout_s, poll_s, clock
         self.tokens = channels.Tokens()
-        self._busy: set[int] = set()  # robots with a job in flight: one at a time each, so their rate is exact
+        self._flying: dict[int, set[int]] = {}  # per robot, its requests whose answers are not yet written
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -79,12 +79,12 @@ class Sender:
         if not await _io(self._hold_lease):
             return 5.0  # another process sends; look again in a while in case it stopped
         if not self._recovered:
-            await _io(recover)
+            await _io(recover, self.clock())
             self._recovered = True
-        jobs, next_due = await _io(self._claim)
+        jobs, next_due = await _io(self._claim, {robot: set(ids) for robot, ids in self._flying.items()})
         for job in jobs or []:
             if job.kind in ROBOTS:
-                self._busy.add(job.channel_id)
+                self._flying.setdefault(job.channel_id, set()).update(request for _, _, request in job.messages)
             task = asyncio.get_running_loop().create_task(self._send(job))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -136,45 +136,40 @@ class Sender:
         connection.close()
         return False
 
-    def _claim(self) -> tuple[list[Job], float | None]:
+    def _claim(self, flying: dict[int, set[int]]) -> tuple[list[Job], float | None]:
         now = self.clock()
-        busy = list(self._busy)
         with db.session() as s:  # a look without the write lock first: most looks find nothing due
-            if not claims.anything_due(s, now, busy):
-                return [], claims.next_due(s, now, {}, busy)
+            if not claims.anything_due(s, now):
+                return [], claims.next_due(s, now, {})
         with db.session(write_lock=True) as s:
             query = select(NotifyDelivery).where(
                 NotifyDelivery.status == DeliveryStatus.PENDING, NotifyDelivery.next_at <= now
             )
-            if busy:
-                query = query.where(col(NotifyDelivery.channel_id).not_in(busy))
             query = query.order_by(col(NotifyDelivery.next_at)).limit(MAX_CLAIM).with_for_update(skip_locked=True)
-            jobs, blocked = claims.jobs(s, list(s.exec(query)), now)
+            jobs, blocked = claims.jobs(s, list(s.exec(query)), now, flying)
             s.commit()
-            return jobs, claims.next_due(s, now, blocked, busy)
+            return jobs, claims.next_due(s, now, blocked)
 
     async def _send(self, job: Job) -> None:
-        results: list[tuple[list[int], int, Outcome]] = []
-        try:
-            client = self._http()
-            if job.kind in ROBOTS:  # one after another: the robot's order and rate are kept
-                results = [(ids, sid, await self._one(client, job, m)) for m, ids, sid in job.messages]
-            else:
-                gate = asyncio.Semaphore(PERSONAL_CONCURRENCY)
+        """Send a job's messages and write their receipts. A robot's next alerts need not wait for this job (a
+        time-out held them 5 s): its requests count in the robot's minute from their claim until their answers are
+        written (`_flying`), then from the answers' times."""
+        client = self._http()
+        if job.kind in ROBOTS:  # one after another: a merged message's order is kept
+            results = [(ids, sid, await self._one(client, job, m)) for m, ids, sid in job.messages]
+        else:
+            gate = asyncio.Semaphore(PERSONAL_CONCURRENCY)
 
-                async def one(m: Message) -> Outcome:
-                    async with gate:
-                        return await self._one(client, job, m)
+            async def one(m: Message) -> Outcome:
+                async with gate:
+                    return await self._one(client, job, m)
 
-                outcomes = await asyncio.gather(*(one(m) for m, _, _ in job.messages))
-                results = [(ids, sid, o) for (_, ids, sid), o in zip(job.messages, outcomes, strict=True)]
-        finally:
-            # The robot is free once its answer is in, not once the receipt is written: its requests are counted
-            # from their rows (written when claimed) and its deliveries stay claimed until the receipt, so the next
-            # alerts need not wait for the database's write lock.
-            self._busy.discard(job.channel_id)
-            self.wake()
+            outcomes = await asyncio.gather(*(one(m) for m, _, _ in job.messages))
+            results = [(ids, sid, o) for (_, ids, sid), o in zip(job.messages, outcomes, strict=True)]
         await self._record(results)
+        if job.kind in ROBOTS:
+            self._flying[job.channel_id].difference_update(request for _, _, request in job.messages)
+            self.wake()  # a robot whose minute was full of requests on their way may send again
 
     async def _record(self, results: list[tuple[list[int], int, Outcome]]) -> None:
         """Write the receipts, trying again while the database is busy: a receipt not written leaves its deliveries
@@ -199,7 +194,7 @@ class Sender:
         return self._client
 
 
-def recover() -> None:
+def recover(now: datetime) -> None:
     """At the sender's start: what a dead sender had claimed is due again. A request it had on the way may have
     reached the channel: at least once, not exactly once (Web Push replaces a repeat by its topic; a phone shows
     one notification per page by its tag)."""
@@ -210,7 +205,7 @@ def recover() -> None:
             .values(status=DeliveryStatus.PENDING)
         )
         s.exec(  # requests a dead sender had on the way may have reached the robot as late as now
-            update(NotifySend).where(col(NotifySend.error) == 'sending').values(at=utcnow(), error='interrupted')
+            update(NotifySend).where(col(NotifySend.error) == claims.SENDING).values(at=now, error='interrupted')
         )
         s.commit()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -73,30 +75,98 @@ async def test_a_robot_sends_at_most_twenty_a_minute_and_merges_what_is_due(sess
     merged = sent[-1].body['text']
     assert merged['mentioned_mobile_list'] == [p.phone for p in people[19:]]
     assert all(p.name in merged['content'] for p in people[19:])
-    clock.advance(1.0)
+    clock.advance(0.5)
     alert_for(session, people[0])
     await sender.drain()
     assert len(stub.of('wecom_robot')) == 20 and statuses()[-1] == DeliveryStatus.PENDING  # the minute is full
     with db.session() as s:
         assert len(s.exec(select(NotifySend)).all()) == 20
-    clock.advance(2.2)  # the first message leaves the robot's minute
+    clock.advance(2.7)  # the first message leaves the robot's minute
     await sender.drain()
     assert len(stub.of('wecom_robot')) == 21 and statuses()[-1] == DeliveryStatus.SENT
 
 
-async def test_a_burst_does_not_spend_the_whole_minute(session: Session, stub: Stub) -> None:
+async def test_a_burst_within_the_limit_goes_at_once_and_what_comes_after_waits_and_merges(
+    session: Session, stub: Stub
+) -> None:
     site, _ = robot_site(session, stub)
-    people = [make_staff(session, site=site, name=f'顾问{i}') for i in range(12)]
+    people = [make_staff(session, site=site, name=f'顾问{i}') for i in range(22)]
     clock = Clock()
     stub.robot_rate = 1000
     sender = notify.Sender(clock=clock)
-    for person in people:  # twelve one after another, within the same second
+    for person in people[:20]:  # twenty one after another, within the same second: each its own message, at once
         alert_for(session, person)
         await sender.drain()
-    assert len(stub.of('wecom_robot')) == 10  # half the minute at once, then one every 3 s
-    clock.advance(3.1)
+    assert len(stub.of('wecom_robot')) == 20 and statuses() == [DeliveryStatus.SENT] * 20
+    for person in people[20:]:  # the minute is full: these wait
+        alert_for(session, person)
+        await sender.drain()
+    clock.advance(59.5)
     await sender.drain()
-    assert len(stub.of('wecom_robot')) == 11 and statuses().count(DeliveryStatus.SENT) == 12  # the two merged
+    assert len(stub.of('wecom_robot')) == 20 and statuses()[20:] == [DeliveryStatus.PENDING] * 2
+    clock.advance(0.6)  # the burst leaves the robot's minute: both go in one message
+    await sender.drain()
+    assert len(stub.of('wecom_robot')) == 21 and statuses().count(DeliveryStatus.SENT) == 22
+    assert stub.of('wecom_robot')[-1].body['text']['mentioned_mobile_list'] == [p.phone for p in people[20:]]
+
+
+async def test_a_request_on_its_way_counts_in_the_minute_and_holds_up_no_other(session: Session, stub: Stub) -> None:
+    site, _ = robot_site(session, stub)
+    people = [make_staff(session, site=site, name=f'顾问{i}') for i in range(21)]
+    clock = Clock()
+    stub.robot_rate, stub.timeout_s = 1000, 4.0
+    stub.faults.append(('/cgi-bin/webhook', 'timeout'))
+    sender = notify.Sender(timeout_s=3.0, clock=clock)
+    for person in people[:20]:  # the first on its way until it times out
+        with db.session(write_lock=True) as s:  # as the app writes, beside the receipts being written
+            alert_for(s, person)
+        await sender.run_once()
+    await until(lambda: len(stub.of('wecom_robot')) == 19)
+    assert deliveries()[0].status == DeliveryStatus.SENDING  # the time-out held up none of them
+    with db.session(write_lock=True) as s:
+        alert_for(s, people[20])
+    await sender.drain()  # the 21st waits: the request on its way counted, and still counts once answered
+    assert len(stub.robot_requests) == 20 and statuses().count(DeliveryStatus.PENDING) == 2
+    clock.advance(60.1)
+    await sender.drain()  # the retry and the 21st in one message
+    assert len(stub.robot_requests) == 21 and statuses() == [DeliveryStatus.SENT] * 21
+    assert sorted(stub.of('wecom_robot')[-1].body['text']['mentioned_mobile_list']) == [
+        people[0].phone,
+        people[20].phone,
+    ]
+
+
+async def test_the_robots_minute_holds_across_a_restart(session: Session, stub: Stub) -> None:
+    site, _ = robot_site(session, stub)
+    people = [make_staff(session, site=site, name=f'顾问{i}') for i in range(21)]
+    clock = Clock()
+    stub.robot_rate = 1000
+    before = notify.Sender(clock=clock)
+    for person in people[:19]:
+        alert_for(session, person)
+        await before.drain()
+    alert_for(session, people[19])
+    await _claimed_then_killed(before)  # it may have reached the robot: it counts in the minute
+    after = notify.Sender(clock=clock)  # the restarted app knows the minute only from the database
+    alert_for(session, people[20])
+    await after.drain()
+    assert len(stub.of('wecom_robot')) == 19 and statuses()[19:] == [DeliveryStatus.PENDING] * 2
+    clock.advance(60.1)
+    await after.drain()
+    assert len(stub.of('wecom_robot')) == 20 and statuses() == [DeliveryStatus.SENT] * 21
+
+
+async def _claimed_then_killed(sender: notify.Sender) -> None:
+    jobs, _ = await asyncio.to_thread(sender._claim, {})
+    assert jobs
+
+
+async def until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not condition():
+        assert loop.time() < deadline
+        await asyncio.sleep(0.02)
 
 
 class Clock:

@@ -61,7 +61,7 @@ async def test_what_a_killed_sender_had_claimed_is_sent_by_the_next(session: Ses
     add_channel(session, stub, site, manager_of(session, site), ChannelKind.WECOM_ROBOT)
     alert_for(session, lina)
     dead = notify.Sender()
-    jobs, _ = dead._claim()  # claimed, and the process died before sending
+    jobs, _ = dead._claim({})  # claimed, and the process died before sending
     assert jobs and statuses() == [DeliveryStatus.SENDING]
     await notify.Sender().drain()
     assert statuses() == [DeliveryStatus.SENT] and len(stub.of('wecom_robot')) == 1
