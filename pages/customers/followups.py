@@ -22,9 +22,10 @@ def followups_page() -> None:
         return
     with frame('追访', me, active='/followups'):
         with db.reading() as s:
+            site = contacts.site_of(s, me)  # held here, the lists find it in the session instead of reading it again
             mine = followups.mine(s, actor=me)
             late = followups.overdue(s, actor=me) if me.role == Role.MANAGER else []
-            held = followups.hold_out_on(contacts.site_of(s, me))
+            held = followups.hold_out_on(site)
         if me.role == Role.MANAGER:
             manager_part(me, late, held)
         ui.label(t('我的追访')).classes('text-base font-semibold')

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+
+from sqlalchemy import event
 
 import db
 from models import Customer, Site, Staff, Visit
@@ -33,3 +37,19 @@ def customer(customer_id: int) -> Customer:
         found = s.get(Customer, customer_id)
         assert found is not None
         return found
+
+
+@contextmanager
+def reads() -> Iterator[list[str]]:
+    """The SELECTs sent to the database meanwhile: on PostgreSQL each is a round trip."""
+    sent: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith('SELECT'):
+            sent.append(statement)
+
+    event.listen(db.get_engine(), 'before_cursor_execute', count)
+    try:
+        yield sent
+    finally:
+        event.remove(db.get_engine(), 'before_cursor_execute', count)

@@ -10,7 +10,7 @@ from models import Customer
 from services.core.errors import NotFound, ValidationError
 from services.customers import followups, outcomes
 from services.rotation import reception
-from tests.helpers.customers import customer, form, received
+from tests.helpers.customers import customer, form, reads, received
 from tests.helpers.factories import site_today
 from tests.helpers.rotation import arrive, manager_of, staffed_site
 
@@ -37,6 +37,18 @@ def test_due_today_and_overdue_are_told_apart(session: Session) -> None:
         assert [r.overdue for r in followups.mine(s, actor=c)] == [False]
         manager = manager_of(s, site)
         assert followups.overdue(s, actor=manager) == []
+
+
+def test_the_lists_name_the_customer_and_salesperson_in_one_read(session: Session) -> None:
+    site, (a, _b), _ = recorded(session, site_today() - timedelta(days=1))
+    manager = manager_of(session, site)
+    with db.reading() as s, reads() as sent:
+        mine = followups.mine(s, actor=a)
+    with db.reading() as s:
+        late = followups.overdue(s, actor=manager)
+    assert [(r.customer, r.staff, r.grade, r.overdue) for r in mine] == [('王先生', '甲', 'B', True)]
+    assert [(r.customer, r.staff) for r in late] == [('王先生', '甲')]
+    assert len(sent) == 2  # the site (for its day), then the list
 
 
 def test_logging_a_follow_up_renews_protection_and_sets_the_next(session: Session) -> None:

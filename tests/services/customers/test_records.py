@@ -10,7 +10,7 @@ from models import ContactLog, FollowUp, ReceptionRecord, VisitStatus
 from services.core.errors import ValidationError
 from services.customers import records, timeline
 from services.rotation import reception
-from tests.helpers.customers import customer, form, received
+from tests.helpers.customers import customer, form, reads, received
 from tests.helpers.rotation import manager_of, staffed_site, visit
 
 
@@ -107,6 +107,19 @@ def test_prefill_takes_what_the_visitor_signed_in_with(session: Session) -> None
         105,
         250,
     )
+
+
+def test_the_file_names_the_owner_who_did_what_and_the_next_follow_up_in_three_reads(session: Session) -> None:
+    site, (a, b) = staffed_site(session, ['甲', '乙'])
+    v = received(site, a)
+    due = date.today() + timedelta(days=3)
+    with db.session() as s:
+        reception.save_and_finish(s, actor=a, visit_id=v.id or 0, form=form('A', next_follow_up_on=due))
+    with db.reading() as s, reads() as sent:
+        file = timeline.customer_file(s, actor=b, customer_id=v.customer_id)
+    assert (file.owner, file.protected, file.next_follow_up, file.next_follow_up_method) == ('甲', True, due, '电话')
+    assert {(i.kind, i.staff) for i in file.items} == {('visit', '甲'), ('record', '甲'), ('grade', '甲')}
+    assert len(sent) == 3  # the customer with site, owner and next follow-up; the visits; the contact log
 
 
 def test_the_timeline_shows_the_visit_and_record_and_masks_for_others(session: Session) -> None:
