@@ -100,7 +100,7 @@ def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
     if site is None:
         raise NotFound()
     day = roster.local_day(site, now)
-    # plain columns: the day's thousands of visits as whole objects cost a burst of sign-ins dearly, 4 reads a second
+    # plain columns: the day's thousands of visits as whole objects cost a burst of sign-ins dearly, 2 reads a second
     query = select_columns(*VISIT_FACTS).where(col(Visit.site_id) == site_id, col(Visit.day) == day)
     visits: list[Any] = list(session.execute(query).all())
     receptions = Counter(v.assigned_id for v in visits if v.status != VisitStatus.INVALID)
@@ -171,7 +171,7 @@ def _lunch_until(session: Session, site: Site, day: date, lunching: set[int]) ->
 
 WAITING_KEPT = 20
 """Waiting visitors a board names at most, the longest-waiting first (phones show 5, the TV 2); the rest are counted.
-An opening day's crowd is thousands: their names read four times a second were most of a board's read."""
+An opening day's crowd is thousands: their names, read with every board (twice a second), were most of its read."""
 
 
 def _waiting(session: Session, visits: list[Any]) -> list[Waiting]:
