@@ -6,9 +6,10 @@ import argparse
 import gc
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 import config
 import db
@@ -137,10 +138,19 @@ statement then waited up to 5 ms to get it back, a sign-in's dozen statements up
 write lock (bench.signin --page /rotation, profiled: the sign-in writer's thread was half of all samples)."""
 
 
-def tune_gc() -> None:
+IO_THREADS = 20
+"""Threads for the pages' database work (NiceGUI's run.io_bound). NiceGUI's default is the cores plus four, six on a
+2-core machine: on an opening day 200 phones greet, redraw and read at once, and each waited for one of six threads
+(the work itself mostly waits too: for the GIL on SQLite, for the server on PostgreSQL, whose pool holds 30
+connections: these 20 and the sign-in writers' 8)."""
+
+
+def tune_runtime() -> None:
     """Fewer full collections, and none of them walks what the app built at start (it lives as long as the app);
-    threads take turns with the event loop at a finer grain."""
+    threads take turns with the event loop at a finer grain; enough of them for a burst's database work."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
+    run.thread_pool.shutdown(wait=False)  # unused yet: the app has not started
+    run.thread_pool = ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix='anchang io')
     gc.set_threshold(*GC_THRESHOLDS)
     gc.collect()
     gc.freeze()
@@ -177,7 +187,7 @@ def main(argv: list[str]) -> None:
         return
     compose(settings)
     if not os.environ.get('NICEGUI_USER_SIMULATION'):  # page tests run main.py again and again in one process
-        tune_gc()
+        tune_runtime()
     ui.run(
         host=settings.host,
         port=settings.port,

@@ -9,8 +9,9 @@ answered only after the commit that holds their visit.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
-from nicegui import background_tasks, run
+from nicegui import background_tasks, core
 
 import db
 from services.core.errors import DomainError
@@ -18,6 +19,11 @@ from services.signin import display
 from services.signin import register as signin
 
 MAX_GROUP = 50  # a bound on one transaction's length, far above what a burst brings in one commit's time
+WRITER_THREADS = 8
+"""The sites' writers have threads of their own (one site writes one group at a time). In NiceGUI's pool, shared with
+every page's reads and taps (six threads on a 2-core machine), each group queued behind a burst's greetings and
+day reads, and every visitor's answer and alert with it."""
+_threads = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix='sign-in writer')
 Waiting = tuple[signin.SignInRequest, asyncio.Future[signin.SignInResult]]
 _waiting: dict[str, list[Waiting]] = {}  # site code → sign-ins its writer has not taken: a queue, not domain state
 _writers: dict[str, asyncio.Task[None]] = {}
@@ -37,7 +43,7 @@ async def _write(site_code: str) -> None:
         while waiting := _waiting.get(site_code):
             group, _waiting[site_code] = waiting[:MAX_GROUP], waiting[MAX_GROUP:]
             try:
-                outcomes = await run.io_bound(write_group, site_code, [request for request, _ in group])
+                outcomes = await _in_writer_thread(site_code, [request for request, _ in group])
             except Exception as e:  # every visitor of the group hears of it; the writer goes on
                 outcomes = [e] * len(group)
             if outcomes is None:  # the server is shutting down
@@ -51,6 +57,15 @@ async def _write(site_code: str) -> None:
                     future.set_result(outcome)
     finally:
         _writers.pop(site_code, None)
+
+
+async def _in_writer_thread(
+    site_code: str, requests: list[signin.SignInRequest]
+) -> list[signin.SignInResult | Exception] | None:
+    """write_group in a writer thread; None if the server is shutting down (as NiceGUI's run.io_bound)."""
+    if core.app.is_stopping:
+        return None
+    return await asyncio.get_running_loop().run_in_executor(_threads, write_group, site_code, requests)
 
 
 def write_group(site_code: str, requests: list[signin.SignInRequest]) -> list[signin.SignInResult | Exception]:
