@@ -140,7 +140,14 @@ async def log_in_all(base_url: str, usernames: list[str], *, parallel: int = 4) 
 
     async def one(http: aiohttp.ClientSession, name: str) -> None:
         async with gate:
-            cookies[name] = await log_in(http, base_url, name)
+            for attempt in range(3):  # a busy machine now and then refuses a socket: the phone tries again
+                try:
+                    cookies[name] = await log_in(http, base_url, name)
+                    return
+                except (socketio.exceptions.ConnectionError, aiohttp.ClientError):
+                    if attempt == 2:
+                        raise
+                    await asyncio.sleep(1)
 
     async with http_session() as http:
         await asyncio.gather(*(one(http, name) for name in usernames))
