@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import Client, background_tasks, run, ui
 
 import db
 from components.drafts import clear_draft, draft_form
@@ -43,9 +43,16 @@ def _pick(on: bool, option: str, value: list[str], made: list[ui.chip], multiple
         value.remove(option)
 
 
-async def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
-    """结束接待: the form prefilled from the sign-in (read off the event loop); saving it ends the reception."""
-    client = ui.context.client  # the card tapped may be redrawn meanwhile: the dialog belongs to the page
+def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
+    """结束接待: the form prefilled from the sign-in (read off the event loop); saving it ends the reception.
+
+    Not an async handler: NiceGUI would start one a moment after the tap, in the context of the card tapped, which a
+    live redraw may have deleted by then (bench.signin --hold 1: now and then the form never opened). The page is
+    taken as the tap arrives, and the dialog belongs to it."""
+    background_tasks.create(_read_and_open(ui.context.client, me, visit_id, on_done), name='record form')
+
+
+async def _read_and_open(client: Client, me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
     try:
         read = await run.io_bound(_prefill, me, visit_id)
     except DomainError as e:

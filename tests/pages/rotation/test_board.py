@@ -1,6 +1,7 @@
 """The rotation on several phones at once: check-in, live board, the alert, acknowledging, finishing."""
 
 import asyncio
+import gc
 import json
 from collections.abc import Callable
 
@@ -83,6 +84,21 @@ async def test_a_visit_passed_on_elsewhere_is_read_again(user: User, monkeypatch
     await user.should_not_see(marker='greet-first', retries=30)
     await user.should_see('下一位就是您', retries=30)
     assert reads
+
+
+async def test_the_record_form_opens_though_the_card_tapped_is_redrawn_at_once(user: User) -> None:
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    visit = arrive(people['site'])
+    user.find('我来接待').click()
+    await user.should_see(marker='finish', retries=30)
+    user.find(marker='finish').click()  # the handler starts a moment later: a live redraw gets there first
+    for card in user.find(marker=f'visit-{visit.visit_id}').elements:
+        card.delete()
+    gc.collect()
+    await user.should_see('客户信息资料表', retries=30)
 
 
 async def test_an_unacknowledged_alert_survives_a_reload(user: User) -> None:
