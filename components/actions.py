@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from nicegui import run, ui
+from nicegui import background_tasks, run, ui
 
 import db
 from components.session import current_staff
@@ -29,3 +29,16 @@ async def act(action: Callable[..., object]) -> bool:
 def _run(action: Callable[..., object], actor: Staff) -> None:
     with db.session() as s:
         action(s, actor)
+
+
+def in_page(work: Callable[[], Awaitable[object]]) -> None:
+    """A tap's async work, run with the page as its context, taken as the tap arrives. As an async handler NiceGUI
+    would start it a moment later in the context of the element tapped, which a live redraw (a card of my day) may
+    have deleted by then: the tap would be lost."""
+    client = ui.context.client
+
+    async def in_client() -> None:
+        with client:
+            await work()
+
+    background_tasks.create(in_client(), name='tap')

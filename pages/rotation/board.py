@@ -242,8 +242,8 @@ def visit_status(status: str) -> str:
     )
 
 
-async def change(me: Staff, state: str, refresh: Callable[[], object]) -> None:
-    await _act(lambda s, actor: reception.set_state(s, actor=actor, state=state), refresh)
+def change(me: Staff, state: str, refresh: Callable[[], object]) -> None:
+    actions.in_page(lambda: _act(lambda s, actor: reception.set_state(s, actor=actor, state=state), refresh))
 
 
 async def declare(me: Staff, visit_id: int, reason: str, dialog: ui.dialog, refresh: Callable[[], object]) -> None:

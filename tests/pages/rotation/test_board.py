@@ -101,6 +101,16 @@ async def test_the_record_form_opens_though_the_card_tapped_is_redrawn_at_once(u
     await user.should_see('客户信息资料表', retries=30)
 
 
+async def test_a_state_tapped_holds_though_my_day_is_redrawn_at_once(user: User) -> None:
+    seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    for card in user.find(marker='my-day').elements:
+        card.delete()
+    gc.collect()
+    await user.should_see('下一位就是您', retries=30)
+
+
 async def test_an_unacknowledged_alert_survives_a_reload(user: User) -> None:
     people = seed()
     await on_rotation(user, 'lina', '李娜，您好')
