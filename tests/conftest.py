@@ -10,15 +10,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
 import db
 import models  # noqa: F401 - every table on the metadata
 from services import wiring
-from services.core import events
+from services.core import events, security
 
 wiring.connect()  # the areas' hooks, as main.py connects them: service tests run without main.py
+# argon2id at its production cost is 0.1-0.3 s a hash, and every page test's main.py makes the first admin, every log-in
+# verifies: the suite hashes at the lowest cost. The production cost is tested in tests/services/core/test_security.py
+# (and by the browser tests, whose app runs in a process of its own).
+security.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 PG_URL = os.environ.get('ANCHANG_TEST_DATABASE_URL', '')
 BACKENDS = ['sqlite', 'postgresql'] if PG_URL else ['sqlite']
