@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -9,6 +10,7 @@ import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
+import fastapi.dependencies.models
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
@@ -99,6 +101,24 @@ def _clear_event_subscribers() -> Iterator[None]:
     yield
     for event in events.ALL_EVENTS:
         event.callbacks.clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_earlier_pages() -> Iterator[None]:
+    """Each page test runs main.py anew, which makes every route again; FastAPI's caches of what each endpoint is
+    (up to 4,096 each) would keep the earlier tests' routes, pages and apps alive, and every garbage collection
+    NiceGUI runs between tests would walk them all again (0.2 s a collection at the start of a run, more later)."""
+    yield
+    for cached in vars(fastapi.dependencies.models).values():
+        if callable(getattr(cached, 'cache_clear', None)):
+            cached.cache_clear()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is loaded by now lives for the whole run: the collections between page tests need not walk it
+    (as main.py's tune_gc does for the app)."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
