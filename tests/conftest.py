@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -9,16 +10,22 @@ import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
+import fastapi.dependencies.models
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
 import db
 import models  # noqa: F401 - every table on the metadata
 from services import wiring
-from services.core import events
+from services.core import events, security
 
 wiring.connect()  # the areas' hooks, as main.py connects them: service tests run without main.py
+# argon2id at its production cost is 0.1-0.3 s a hash, and every page test's main.py makes the first admin, every log-in
+# verifies: the suite hashes at the lowest cost. The production cost is tested in tests/services/core/test_security.py
+# (and by the browser tests, whose app runs in a process of its own).
+security.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 PG_URL = os.environ.get('ANCHANG_TEST_DATABASE_URL', '')
 BACKENDS = ['sqlite', 'postgresql'] if PG_URL else ['sqlite']
@@ -96,6 +103,33 @@ def _clear_event_subscribers() -> Iterator[None]:
         event.callbacks.clear()
 
 
+@pytest.fixture(autouse=True)
+def _forget_earlier_pages() -> Iterator[None]:
+    """Each page test runs main.py anew, which makes every route again; FastAPI's caches of what each endpoint is
+    (up to 4,096 each) would keep the earlier tests' routes, pages and apps alive, and every garbage collection
+    NiceGUI runs between tests would walk them all again (0.2 s a collection at the start of a run, more later)."""
+    yield
+    for cached in vars(fastapi.dependencies.models).values():
+        if callable(getattr(cached, 'cache_clear', None)):
+            cached.cache_clear()
+
+
+LONGEST_FIRST = ('tests/services/rotation/test_day_properties.py',)  # 500 random days on each backend in CI
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests first: with `-n 2` (.ci/run) a worker starts on them at once and the other worker takes the
+    rest meanwhile, rather than one of them starting them last while the other has nothing left to do."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable: otherwise in the usual order
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is loaded by now lives for the whole run: the collections between page tests need not walk it
+    (as main.py's tune_gc does for the app)."""
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     for backend in _passed:
         if report.when == 'call' and report.passed and f'[{backend}' in report.nodeid:
@@ -108,6 +142,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     # interpreter exit against clients already gone and print tracebacks after the summary line.
     for finalizer in list(weakref.finalize._registry):  # type: ignore[attr-defined]
         finalizer.atexit = False
+    if hasattr(session.config, 'workerinput'):
+        return  # a pytest-xdist worker counts only its share; the controller sees every report and decides
     if os.environ.get('CI') == 'true' and _passed['sqlite'] and not _passed['postgresql']:
         print('\nCI: no test ran on PostgreSQL (set ANCHANG_TEST_DATABASE_URL) — failing the run.')
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

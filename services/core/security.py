@@ -19,6 +19,13 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Hash and verify with `hasher` from now on (the test suite's cheap one); the app never calls this."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; compares against a dummy hash when there is no account (same timing)."""
     try:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from db import begin_write
 from models import (
     Anchor,
     Checklist,
@@ -106,9 +107,11 @@ def ensure_day(session: Session, site: Site, day: date) -> list[Checklist]:
     templates = session.exec(
         select(ChecklistTemplate).where(ChecklistTemplate.site_id == site.id, ChecklistTemplate.active)
     ).all()
-    made = {c.template_id for c in _of_day(session, site.id or 0, day)}
-    for template in (t for t in templates if t.id not in made):
-        _make(session, site, day, template)
+    if {t.id for t in templates} - {c.template_id for c in _of_day(session, site.id or 0, day)}:
+        begin_write(session)  # it read, now it writes: on SQLite a transaction begun as a reader may not write
+        made = {c.template_id for c in _of_day(session, site.id or 0, day)}
+        for template in (t for t in templates if t.id not in made):
+            _make(session, site, day, template)
     return sorted(_of_day(session, site.id or 0, day), key=lambda c: c.due_at)
 
 

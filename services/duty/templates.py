@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from db import begin_write
 from models import Anchor, ChecklistKind, ChecklistTemplate, Staff, TemplateItem
 from services.core import audit, authz
 from services.core.errors import NotFound, ValidationError
@@ -77,7 +78,10 @@ class TemplateView:
 
 def ensure_defaults(session: Session, site_id: int) -> None:
     """Give a site without templates the manual's three."""
-    if session.exec(select(ChecklistTemplate.id).where(ChecklistTemplate.site_id == site_id).limit(1)).first():
+    if _has_templates(session, site_id):
+        return
+    begin_write(session)  # it read, now it writes: on SQLite a transaction begun as a reader may not write
+    if _has_templates(session, site_id):  # another phone made them meanwhile
         return
     for position, (kind, name, anchor, offset, items) in enumerate(DEFAULTS):
         template = ChecklistTemplate(
@@ -88,6 +92,11 @@ def ensure_defaults(session: Session, site_id: int) -> None:
         for n, (title, photo) in enumerate(items):
             session.add(TemplateItem(template_id=template.id or 0, position=n, title=title, photo_required=photo))
     session.commit()
+
+
+def _has_templates(session: Session, site_id: int) -> bool:
+    query = select(ChecklistTemplate.id).where(ChecklistTemplate.site_id == site_id).limit(1)
+    return session.exec(query).first() is not None
 
 
 def active_templates(session: Session, site_id: int) -> list[ChecklistTemplate]:

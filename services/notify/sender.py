@@ -68,8 +68,11 @@ class Sender:
                 except Exception:  # a busy or lost database: the sender must live on and look again
                     logging.exception('notify: looking for due alerts failed')
                     delay = 2.0
+                # not asyncio.wait_for: on Python 3.11 it swallows a cancel that comes as the wake is set (the
+                # sender then lived on past stop_sender, and every shutdown waited its 2 s for it)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                    async with asyncio.timeout(delay):
+                        await self._wake.wait()
                 self._wake.clear()
         finally:
             await self.close()

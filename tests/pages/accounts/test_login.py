@@ -132,5 +132,6 @@ async def test_opening_the_app_takes_a_salesperson_to_the_rotation_and_a_manager
     await user.should_see('来电登记')  # the shortcuts the bar has no room for
     manager = create_user()
     await log_in(manager)
+    await manager.should_see('王静，您好', retries=30)  # logged in (opening '/' before that finds the login page)
     await manager.open('/')
     await manager.should_see('今日看板', retries=30)

@@ -4,9 +4,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models import ChecklistStatus, Rectification
+import db
+from models import ChecklistStatus, Rectification, Site
 from services.core.errors import DomainError, NotFound, PermissionDenied, ValidationError
 from services.duty import checklists, discipline, rectification
 from services.duty import review as duty_review
@@ -165,3 +166,14 @@ def test_discipline_is_recorded_by_the_duty_officer_with_a_photo(session: Sessio
     [seen] = discipline.of_day(session, actor=people.manager, day=DAY)
     assert (seen.person, seen.recorded_by, seen.record.rule, len(seen.photos)) == ('张伟', '李娜', '接待时使用手机', 1)
     assert [v.person for v in discipline.of_day(session, actor=people.other, day=DAY)] == ['张伟']
+
+
+def test_the_first_look_at_a_day_makes_it_even_after_another_write(session: Session) -> None:
+    """duty_day reads, then makes the day's checklists: begun as a reader while another phone wrote, it still may
+    write (on SQLite a stale reader's write fails at once, 'database is locked')."""
+    people = duty_site(session)
+    session.exec(select(Site)).all()  # this session's transaction begins as a reader
+    with db.session() as other:
+        make_staff(other, site=people.site, name='新人')  # another phone writes and commits meanwhile
+    day = checklists.duty_day(session, actor=people.officer, day=DAY, now=MORNING)
+    assert [c.checklist.kind for c in day.checklists] == ['opening', 'patrol', 'closing']

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -35,9 +36,19 @@ def test_a_job_runs_in_one_process_until_it_goes(pg: Engine) -> None:
     assert not second.hold('complaint_sweep')
     assert second.hold('report_drafts')  # another job is another lock
     first.close()  # the process exits (or loses its connection): its jobs are free
-    assert second.hold('complaint_sweep')
+    assert _soon(lambda: second.hold('complaint_sweep'))  # once the server has ended first's backend
     assert second.held() == ['complaint_sweep', 'report_drafts']
     second.close()
+
+
+def _soon(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """True once `check` is: the server releases a closed connection's locks when its backend exits, just after."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def test_run_once_on_sqlite_is_always_true(database_url: str) -> None:

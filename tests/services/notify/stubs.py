@@ -120,7 +120,9 @@ def start(**options: Any) -> Stub:
     server.daemon_threads = True
     stub = Stub(server, **options)
     server.stub = stub  # type: ignore[attr-defined]
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True
+    ).start()  # close() waits one poll
     return stub
 
 

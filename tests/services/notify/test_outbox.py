@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -151,3 +152,17 @@ async def test_a_busy_database_does_not_lose_a_receipt(session: Session, stub: S
     monkeypatch.setattr(sender_module, 'record', flaky)
     await notify.Sender().drain()
     assert statuses() == [DeliveryStatus.SENT] and len(stub.of('wecom_robot')) == 1
+
+
+async def test_the_sender_stops_when_cancelled_just_as_a_commit_wakes_it(session: Session) -> None:
+    """At shutdown the app cancels its sender, maybe in the same moment as a last commit wakes it: it stops at once."""
+    for turns in range(5):  # the cancel lands that many turns of the event loop after the wake
+        sender = notify.Sender(poll_s=30.0)
+        running = asyncio.create_task(sender.run())
+        await asyncio.sleep(0.1)  # it looked, found nothing due, and sleeps until woken
+        sender.wake()
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        running.cancel()
+        done, _ = await asyncio.wait([running], timeout=1.0)
+        assert running in done, f'the sender lived on after a cancel {turns} turns after its wake'
