@@ -59,7 +59,8 @@ async def rotation_page() -> None:
 
 class RotationView:
     """This phone's two live parts: the board and my place in line, which the phone draws from its site's deltas
-    (components/live_board.py), and my day, read again when my own row of the board changes."""
+    (components/live_board.py), and my day, redrawn when my own row of the board changes — from the alerts this
+    phone had when they explain the change, else read again."""
 
     def __init__(self, me: Staff) -> None:
         self.me = me
