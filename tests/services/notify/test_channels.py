@@ -6,11 +6,13 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 import db
 from models import ChannelKind, DeliveryStatus, NotifySend, PushSubscription, utcnow
 from services import notify
+from services.notify.sender import LEASE_KEY
 from tests.helpers.factories import make_staff
 from tests.services.notify.helpers import add_channel, alert_for, deliveries, robot_site, statuses
 from tests.services.notify.stubs import Stub
@@ -117,10 +119,12 @@ async def test_a_request_on_its_way_counts_in_the_minute_and_holds_up_no_other(s
     stub.robot_rate, stub.timeout_s = 1000, 4.0
     stub.faults.append(('/cgi-bin/webhook', 'timeout'))
     sender = notify.Sender(timeout_s=3.0, clock=clock)
-    for person in people[:20]:  # the first on its way until it times out
+    for n, person in enumerate(people[:20]):  # the first on its way until it times out
         with db.session(write_lock=True) as s:  # as the app writes, beside the receipts being written
             alert_for(s, person)
         await sender.run_once()
+        if n == 0:  # the fault is the first request's, whichever of several on their way reaches the robot first
+            await until(lambda: bool(stub.faulted))
     await until(lambda: len(stub.of('wecom_robot')) == 19)
     assert deliveries()[0].status == DeliveryStatus.SENDING  # the time-out held up none of them
     with db.session(write_lock=True) as s:
@@ -159,6 +163,16 @@ async def test_the_robots_minute_holds_across_a_restart(session: Session, stub: 
 async def _claimed_then_killed(sender: notify.Sender) -> None:
     jobs, _ = await asyncio.to_thread(sender._claim, {})
     assert jobs
+    if sender._lease is not None:  # PostgreSQL: a killed process's connection ends, and the sending lease with it
+        sender._lease.invalidate()
+        sender._lease = None
+        await until(lambda: _lease_holders() == 0)
+
+
+def _lease_holders() -> int:
+    with db.get_engine().connect() as c:
+        query = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :k AND granted"
+        return int(c.execute(text(query), {'k': LEASE_KEY}).scalar_one())
 
 
 async def until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
