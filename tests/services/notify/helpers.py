@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 import db
 from models import ChannelKind, DeliveryStatus, NotifyChannel, NotifyDelivery, Role, Site, Staff
 from services import notify
+from services.notify.sender import LEASE_KEY
 from tests.helpers.factories import make_site, make_staff
 from tests.services.notify.stubs import Stub
 
@@ -60,3 +62,25 @@ def deliveries() -> list[NotifyDelivery]:
 
 
 SENT = DeliveryStatus.SENT
+
+
+HOLDERS = """
+SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = :k AND granted AND pid <> pg_backend_pid()
+AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
+
+
+def lease_holders() -> list[int]:
+    """On PostgreSQL, the sessions of this test's database holding the sending lease."""
+    engine = db.get_engine()
+    if engine.dialect.name != 'postgresql':
+        return []
+    with engine.connect() as c:
+        return list(c.execute(text(HOLDERS), {'k': LEASE_KEY}).scalars())
+
+
+def end_lease_holders() -> None:
+    holders = lease_holders()
+    if holders:
+        with db.get_engine().connect() as c:
+            c.execute(text('SELECT pg_terminate_backend(pid) FROM unnest(CAST(:p AS int[])) AS pid'), {'p': holders})
