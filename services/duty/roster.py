@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
+import db
 from models import DutyAssignment, Role, Site, Staff
 from services.core import audit, authz
 from services.core.errors import NotFound, ValidationError
@@ -43,6 +44,7 @@ def plan_week(session: Session, *, actor: Staff, plan: dict[date, int | None]) -
     site_id = _site(actor)
     if len(plan) > 31:
         raise ValidationError('plan', '一次最多安排 31 天')
+    db.begin_write(session)  # it reads, then writes: begun as a reader, on SQLite a write beside it locks it out
     for day, staff_id in plan.items():
         _set(session, actor, site_id, day, staff_id)
     session.commit()

@@ -35,7 +35,9 @@ def site_open_all_day(site: Site) -> None:
 def test_lunch_inside_the_slot_keeps_the_turn(session: Session) -> None:
     site, (a, b, _c) = staffed_site(session, ['甲', '乙', '丙'])
     site_open_all_day(site)
-    start = local(site, utcnow() - timedelta(minutes=5))
+    since_midnight = utcnow().astimezone(ZoneInfo(site.timezone))
+    back = min(5, since_midnight.hour * 60 + since_midnight.minute)  # the slot starts today, just after midnight too
+    start = local(site, utcnow() - timedelta(minutes=back))
     plan(session, site, [lunch.LunchGroup(start, 45, [a.id or 0])])
     set_state(a, StaffState.BREAK)
     assert arrive(site).consultant == b.name
