@@ -54,10 +54,7 @@ async def test_the_one_who_is_up_gets_the_alert_and_acknowledges(user: User, cre
 async def test_an_alerted_visit_is_drawn_from_the_alert_and_greeted_without_a_read(
     user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    people = seed()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
+    people = await up_next(user)
     reads: list[int] = []
     read = rotation_page._my_visits
     monkeypatch.setattr(rotation_page, '_my_visits', lambda me: reads.append(1) or read(me))
@@ -70,10 +67,7 @@ async def test_an_alerted_visit_is_drawn_from_the_alert_and_greeted_without_a_re
 
 
 async def test_a_visit_passed_on_elsewhere_is_read_again(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
-    people = seed()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
+    people = await up_next(user)
     first = arrive(people['site'])
     await user.should_see(marker='greet-first', retries=30)
     reads: list[int] = []
@@ -87,10 +81,7 @@ async def test_a_visit_passed_on_elsewhere_is_read_again(user: User, monkeypatch
 
 
 async def test_the_record_form_opens_though_the_card_tapped_is_redrawn_at_once(user: User) -> None:
-    people = seed()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
+    people = await up_next(user)
     visit = arrive(people['site'])
     user.find('我来接待').click()
     await user.should_see(marker='finish', retries=30)
@@ -112,20 +103,14 @@ async def test_a_state_tapped_holds_though_my_day_is_redrawn_at_once(user: User)
 
 
 async def test_an_unacknowledged_alert_survives_a_reload(user: User) -> None:
-    people = seed()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
+    people = await up_next(user)
     arrive(people['site'])
     await user.open('/')
     await user.should_see('请接待客户', retries=30)
 
 
 async def test_finishing_and_invalid_receptions_free_the_salesperson(user: User) -> None:
-    people = seed()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
+    people = await up_next(user)
     first = arrive(people['site'])
     await user.should_see('正在接待：王先生', retries=30)
     await user.should_see(marker='greet-first')  # 结束接待 and 无效接待 only once the visitor is greeted
@@ -264,16 +249,22 @@ def board_of(phone: User) -> dict:
     return rows.live.full(rows.language)
 
 
+async def up_next(user: User) -> dict:
+    """The seeded site, 李娜's phone on 轮序, checked in and up next."""
+    people = seed()
+    await on_rotation(user, 'lina', '李娜，您好')
+    user.find(marker='check-in').click()
+    await user.should_see('下一位就是您', retries=30)
+    return people
+
+
 def board_states(phone: User) -> dict[int, str]:
     """Each salesperson's state on this phone's board, from the rows it was sent."""
     return {row['id']: row['state'] for row in board_of(phone)['rows']}
 
 
 async def test_a_crowd_waiting_is_counted_and_only_the_longest_waiting_are_named(user: User) -> None:
-    people = seed()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
+    people = await up_next(user)
     for n in range(8):  # 李娜 takes the first; seven wait
         arrive(people['site'], phone=f'1391234561{n}')
     await user.should_see('等待接待 7 组', retries=50)
@@ -316,10 +307,7 @@ async def test_a_change_reaches_every_phone_as_one_delta_of_the_rows_that_change
 
 
 async def test_a_phone_that_missed_a_delta_gets_the_whole_board(user: User) -> None:
-    people = seed()
-    await on_rotation(user, 'lina', '李娜，您好')
-    user.find(marker='check-in').click()
-    await user.should_see('下一位就是您', retries=30)
+    people = await up_next(user)
     (rows,) = user.find(kind=BoardRows).elements
     arrive(people['site'], phone='13912345678')
     for _ in range(50):
