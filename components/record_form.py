@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from nicegui import Client, background_tasks, run, ui
+from nicegui import run, ui
 
 import db
+from components import actions
 from components.drafts import clear_draft, draft_form
 from components.frame import field_error, page_dialog
 from components.session import current_staff
@@ -48,20 +49,18 @@ def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) ->
 
     Not an async handler: NiceGUI would start one a moment after the tap, in the context of the card tapped, which a
     live redraw may have deleted by then (bench.signin --hold 1: now and then the form never opened). The page is
-    taken as the tap arrives, and the dialog belongs to it."""
-    background_tasks.create(_read_and_open(ui.context.client, me, visit_id, on_done), name='record form')
+    taken as the tap arrives (actions.in_page), and the dialog belongs to it."""
+    actions.in_page(lambda: _read_and_open(me, visit_id, on_done))
 
 
-async def _read_and_open(client: Client, me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
+async def _read_and_open(me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
     try:
         read = await run.io_bound(_prefill, me, visit_id)
     except DomainError as e:
-        with client:
-            ui.notify(e.translated(), type='negative')
+        ui.notify(e.translated(), type='negative')
         return
     if read is not None:  # else the server is shutting down
-        with client:
-            _open(visit_id, *read, on_done)
+        _open(visit_id, *read, on_done)
 
 
 def _open(visit_id: int, form: records.RecordForm, site: Site, on_done: Callable[[], object]) -> None:
