@@ -138,11 +138,13 @@ statement then waited up to 5 ms to get it back, a sign-in's dozen statements up
 write lock (bench.signin --page /rotation, profiled: the sign-in writer's thread was half of all samples)."""
 
 
-IO_THREADS = 20
-"""Threads for the pages' database work (NiceGUI's run.io_bound). NiceGUI's default is the cores plus four, six on a
-2-core machine: on an opening day 200 phones greet, redraw and read at once, and each waited for one of six threads
-(the work itself mostly waits too: for the GIL on SQLite, for the server on PostgreSQL, whose pool holds 30
-connections: these 20 and the sign-in writers' 8)."""
+IO_THREADS = 4
+"""Threads for the pages' database work (NiceGUI's run.io_bound; NiceGUI's default is the cores plus four). The work
+is Python, so more threads run no more of it at once: they only share the GIL more ways, and a thread holding a
+site's write lock (a greeting, an end) then waited for the GIL while every other writer waited for it. With 20
+threads, 500 phones on 25 sites: alert p50 / p95 2,996 / 4,426 ms; with 4: 149 / 281 ms; --hold 1: 1,596 / 3,631
+→ 339 / 878 ms (bench.signin, 2-core machine). The sign-in writers have threads of their own
+(services/signin/queue.py)."""
 
 
 def tune_runtime() -> None:
