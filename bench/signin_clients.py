@@ -317,8 +317,10 @@ class StaffPhone:
         if end is None:
             return False
         await self.page.send(end, 'click')
-        grades = await self._wait_for(self._grade_picker, timeout)
-        save = self._button('保存并结束接待')
+        # the dialog this tap opens, not the one closed a reception ago (it lingers a while, closed): its elements
+        # are made after the tap, so their ids are higher than the button's
+        grades = await self._wait_for(lambda: self._grade_picker(after=int(end)), timeout)
+        save = self._button('保存并结束接待', after=int(end))
         if grades is None or save is None:
             return False
         picker, index = grades
@@ -328,24 +330,28 @@ class StaffPhone:
         elements = self.page.elements  # the visit's card goes once the reception has ended
         return await self._wait_for(lambda: end not in elements or None, timeout) is not None
 
-    def _button(self, label: str) -> str | None:
-        """The newest button with this label (a redrawn card's, a dialog opened again)."""
+    def _button(self, label: str, *, after: int = 0) -> str | None:
+        """The newest button with this label (a redrawn card's, a dialog opened again), made after element `after`."""
         assert self.page is not None
         found = [
             int(element_id)
             for element_id, element in self.page.elements.items()
-            if element.get('props', {}).get('label') == label and 'click' in {e['type'] for e in element['events']}
+            if element.get('props', {}).get('label') == label
+            and 'click' in {e['type'] for e in element['events']}
+            and int(element_id) > after
         ]
         return str(max(found)) if found else None
 
-    def _grade_picker(self) -> tuple[str, int] | None:
-        """The newest record dialog's grade toggle (options A B C D) and the index of C."""
+    def _grade_picker(self, *, after: int = 0) -> tuple[str, int] | None:
+        """The newest record dialog's grade toggle (options A B C D), made after element `after`, and the index
+        of C."""
         assert self.page is not None
         found = [
             int(element_id)
             for element_id, element in self.page.elements.items()
             if [o.get('label') for o in element.get('props', {}).get('options') or [] if isinstance(o, dict)]
             == list('ABCD')
+            and int(element_id) > after
         ]
         return (str(max(found)), 2) if found else None
 

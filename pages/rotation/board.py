@@ -70,6 +70,7 @@ class RotationView:
         self.alerted: dict[int, board.MyVisit] = {}  # visit id → a visit alerted since `day` was drawn
         self.updates = 0
         self.reading = 0  # reads of my day on their way
+        self.known = True  # `day` holds every visit of mine as it is: false from my own action until a read after it
 
     async def read(self) -> tuple[board.MyDay | None, Board | None]:
         return await run.io_bound(_my_day, self.me), await live_board.read(self.me.site_id or 0)
@@ -77,7 +78,7 @@ class RotationView:
     def on_my_row(self, site_board: Board) -> None:
         """My row changed: redrawn from what this phone knows if that explains it (a visitor alerted to me: the
         usual case, 200 times in an opening day's first minutes), else read."""
-        if self.day is not None:
+        if self.day is not None and self.known:
             known = {v.visit_id for v in self.day.visits}
             visits = [v for v in reversed(self.alerted.values()) if v.visit_id not in known] + self.day.visits
             day = board.known_day(site_board.rows, self.me, visits, self.day.timezone)
@@ -107,7 +108,7 @@ class RotationView:
         finally:
             self.reading -= 1
         if day is not None and number == self.updates:  # else the server stops, or newer data is on its way
-            self.day = day
+            self.day, self.known = day, True
             for visit_id in read_after:
                 self.alerted.pop(visit_id, None)
             self.mine.refresh(self.me, day, self.refresh, self.live)
@@ -126,7 +127,11 @@ class RotationView:
             if self.reading:  # begun before the greeting, a read would draw the visit not yet greeted
                 self.refresh_mine(self.live.board if self.live is not None else None)
             return  # else my row's change draws the visit, greeted
-        if self.day is None or not any(v.visit_id == visit_id and v.status == VisitStatus.ASSIGNED for v in visits):
+        if (
+            self.day is None
+            or not self.known
+            or not any(v.visit_id == visit_id and v.status == VisitStatus.ASSIGNED for v in visits)
+        ):
             self.refresh_mine(self.live.board if self.live is not None else None)
             return
         received = [replace(v, status=VisitStatus.RECEIVING) if v.visit_id == visit_id else v for v in visits]
@@ -135,7 +140,10 @@ class RotationView:
         self.mine.refresh(self.me, self.day, self.refresh, self.live)
 
     def refresh(self) -> None:
-        """After my own action: my day at once (the board follows with the rotation change)."""
+        """After my own action: my day at once (the board follows with the rotation change). Until that read is
+        drawn, my row's changes are read too: the visit I just ended is still open in `day`, and drawn from it (an
+        end that hands me the next waiting visitor changes my row at once) its 结束接待 would end it again."""
+        self.known = False
         self.refresh_mine()
 
 

@@ -11,7 +11,7 @@ from nicegui.testing import User
 from sqlmodel import select
 
 import db
-from components import live_board
+from components import frame, live_board
 from components.live_board import BoardRows
 from models import Role, Visit, VisitStatus
 from pages.rotation import board as rotation_page
@@ -136,6 +136,35 @@ async def test_finishing_and_invalid_receptions_free_the_salesperson(user: User)
         visits = list(s.exec(select(Visit).order_by(Visit.id)))  # type: ignore[arg-type]
     assert [v.status for v in visits] == [VisitStatus.ENDED, VisitStatus.INVALID]
     assert visits[0].id == first.visit_id and visits[1].invalid_reason == '问路'
+
+
+async def test_a_salesperson_ends_one_reception_after_another_with_visitors_waiting(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An opening day: each end hands the salesperson the next waiting visitor in the same commit, and my day shows
+    only that one open — never the visit just ended, whose 结束接待 would end it again (bench.signin --hold 1: every
+    salesperson stopped after two receptions)."""
+    monkeypatch.setattr(frame, 'DIALOG_LINGER_S', 0.1)  # the simulation would tap a closed dialog's buttons too
+    people = await up_next(user)
+    for phone in ('13900000001', '13900000002', '13900000003'):
+        arrive(people['site'], phone=phone)
+    for ended in (1, 2, 3):
+        await user.should_see('请接待客户', retries=50)
+        user.find('我来接待').click()
+        await user.should_see(marker='finish', retries=50)
+        assert len(user.find(marker='finish').elements) == 1
+        user.find(marker='finish').click()
+        await user.should_see('客户信息资料表', retries=50)
+        pick_grade(user, 'C')
+        user.find(marker='record-save').click()
+        for _ in range(100):
+            with db.session() as s:
+                done = s.exec(select(Visit).where(Visit.status == VisitStatus.ENDED)).all()
+            if len(done) == ended:
+                break
+            await asyncio.sleep(0.05)
+        assert len(done) == ended
+    await user.should_see('下一位就是您', retries=50)
 
 
 async def test_an_admin_without_a_site_cannot_open_the_rotation(user: User) -> None:
