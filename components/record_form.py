@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from nicegui import run, ui
+from nicegui.events import GenericEventArguments
 
 import db
 from components import actions
@@ -21,27 +22,32 @@ from services.customers import contacts, records
 from services.rotation import reception
 
 
+class ChipGroup(ui.element, component='chip_group.js'):
+    """A row of tappable chips (chip_group.js draws them: one element, not one per chip); `value` holds the chosen
+    options and is updated in place. Only offered options are taken from the phone, one unless `multiple`."""
+
+    def __init__(self, options: list[str] | tuple[str, ...], value: list[str], *, multiple: bool) -> None:
+        super().__init__()
+        self.options, self.value, self.multiple = list(options), value, multiple
+        self._props['options'] = [{'value': o, 'label': t(o)} for o in self.options]
+        self._props['selected'] = [v for v in value if v in self.options]
+        self._props['multiple'] = multiple
+        self._props['color'] = 'teal-1'
+        self.on('change', self._changed)
+
+    def _changed(self, e: GenericEventArguments) -> None:
+        picked = [v for v in (e.args if isinstance(e.args, list) else []) if v in self.options]
+        self.value[:] = list(dict.fromkeys(picked))[: None if self.multiple else 1]
+        self._props['selected'] = list(self.value)
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [o['label'] for o in self._props['options']]
+
+
 def chips(options: list[str] | tuple[str, ...], value: list[str], *, multiple: bool, mark: str) -> list[str]:
     """A row of tappable chips; `value` (returned) holds what is selected, updated in place."""
-    with ui.row().classes('gap-1 w-full').mark(mark):
-        made: list[ui.chip] = []
-        for option in options:
-            chip = ui.chip(t(option), selectable=True, selected=option in value, color='teal-1')
-            chip.props(f'data-value="{option}"')
-            made.append(chip)
-            chip.on_selection_change(lambda e, o=option: _pick(e.value, o, value, made, multiple))
+    ChipGroup(options, value, multiple=multiple).classes('w-full').mark(mark)
     return value
-
-
-def _pick(on: bool, option: str, value: list[str], made: list[ui.chip], multiple: bool) -> None:
-    if on and option not in value:
-        if not multiple:
-            value.clear()
-            for chip in made:
-                chip.selected = chip.props.get('data-value') == option
-        value.append(option)
-    elif not on and option in value:
-        value.remove(option)
 
 
 def open_record_form(me: Staff, visit_id: int, on_done: Callable[[], object]) -> None:
@@ -104,9 +110,9 @@ def grade_picker(site: Site, value: str, on_change: Callable[[str], None]) -> ui
     ui.label(t('意向等级')).classes('ac-muted text-sm')
     meaning = ui.label(meanings.get(value, '')).classes('text-sm text-teal-900')
     toggle = ui.toggle(list(contacts.GRADES), value=value or None).props(
-        'spread outline color=teal-8 toggle-color=teal-8 toggle-text-color=white size=lg'
-    )  # outlined letters until one is chosen, which turns solid
-    toggle.classes('w-full').mark('grade')
+        'spread unelevated color=white text-color=teal-8 toggle-color=teal-8 toggle-text-color=white size=lg'
+    )  # teal letters on white until one is chosen, which turns solid (outlined, the chosen one was white on white)
+    toggle.classes('w-full border border-teal-700').mark('grade')
 
     def changed(e: Any) -> None:
         on_change(e.value or '')

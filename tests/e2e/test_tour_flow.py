@@ -7,6 +7,10 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from playwright.sync_api import BrowserContext, expect
+from sqlmodel import col, select
+
+import db
+from models import ReceptionRecord
 
 from . import test_rotation_flow as flow
 from .conftest import NARROW_PHONE, shot
@@ -78,6 +82,9 @@ def test_the_record_form_ends_the_reception_at_360px(
     shot(phone, 'record-form')
     phone.get_by_role('button', name='保存并结束接待').click()
     expect(phone.get_by_text(UP_NEXT, exact=True)).to_be_visible()
+    with db.session() as s:  # the chip tapped on the phone (chip_group.js) is in the record
+        record = s.exec(select(ReceptionRecord).order_by(col(ReceptionRecord.id).desc())).first()
+    assert record is not None and record.objections == ['价格高'] and record.grade == 'B'
     phone.goto('/customers')
     expect(phone.get_by_text('<b>钱</b>先生', exact=False)).to_be_visible()  # kept as text, not markup
     phone.get_by_text('<b>钱</b>先生', exact=False).click()

@@ -7,13 +7,15 @@ from collections.abc import Callable
 
 import pytest
 from nicegui import core, ui
+from nicegui.events import GenericEventArguments
 from nicegui.testing import User
 from sqlmodel import select
 
 import db
 from components import frame, live_board
 from components.live_board import BoardRows
-from models import Role, Visit, VisitStatus
+from components.record_form import ChipGroup
+from models import ReceptionRecord, Role, Visit, VisitStatus
 from pages.rotation import board as rotation_page
 from services.rotation import overrides
 from tests.helpers.factories import make_staff
@@ -165,6 +167,36 @@ async def test_a_salesperson_ends_one_reception_after_another_with_visitors_wait
             await asyncio.sleep(0.05)
         assert len(done) == ended
     await user.should_see('下一位就是您', retries=50)
+
+
+async def test_the_record_chips_take_only_what_they_offer(user: User) -> None:
+    """The chips are drawn by the phone (chip_group.js), so what it sends back is checked: an option not offered is
+    dropped, a one-choice row keeps one."""
+    people = await up_next(user)
+    arrive(people['site'])
+    await user.should_see('请接待客户', retries=30)
+    user.find('我来接待').click()
+    await user.should_see(marker='finish', retries=30)
+    user.find(marker='finish').click()
+    await user.should_see('客户信息资料表', retries=30)
+    objections = user.find(marker='record-objections').elements.pop()
+    purpose = user.find(marker='record-purpose').elements.pop()
+    assert isinstance(objections, ChipGroup) and isinstance(purpose, ChipGroup)
+    with user:
+        objections._changed(
+            GenericEventArguments(sender=objections, client=user.client, args=['价格高', '<b>x</b>', '交通'])
+        )
+        purpose._changed(GenericEventArguments(sender=purpose, client=user.client, args=['自住', '投资']))
+    pick_grade(user, 'C')
+    user.find(marker='record-save').click()
+    for _ in range(100):
+        with db.session() as s:
+            record = s.exec(select(ReceptionRecord)).first()
+        if record is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert record is not None
+    assert record.objections == ['价格高', '交通'] and record.purpose == '自住'
 
 
 async def test_an_admin_without_a_site_cannot_open_the_rotation(user: User) -> None:
