@@ -142,8 +142,8 @@ IO_THREADS = 4
 """Threads for the pages' database work (NiceGUI's run.io_bound; NiceGUI's default is the cores plus four). The work
 is Python, so more threads run no more of it at once: they only share the GIL more ways, and a thread holding a
 site's write lock (a greeting, an end) then waited for the GIL while every other writer waited for it. With 20
-threads, 500 phones on 25 sites: alert p50 / p95 2,996 / 4,426 ms; with 4: 149 / 281 ms; --hold 1: 1,596 / 3,631
-→ 339 / 878 ms (bench.signin, 2-core machine). The sign-in writers have threads of their own
+threads, 500 phones on 25 sites: alert p50 / p95 2,996 / 4,426 ms; with 4, four runs: 101–1,137 / 198–1,818 ms
+(bench.signin, 2-core machine, whose runs differ that much). The sign-in writers have threads of their own
 (services/signin/queue.py)."""
 
 
