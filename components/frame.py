@@ -90,8 +90,7 @@ def frame(title: str, staff: Staff, *, active: str = '', complaint_id: int | Non
             site_label(staff).classes('ac-site truncate')
             ui.label(t(title)).classes('ac-title truncate')
         ui.html(
-            '<a href="/me" class="ac-user no-underline"><i class="q-icon notranslate material-icons"'
-            ' aria-hidden="true" role="presentation" style="font-size: 24px">account_circle</i>'
+            f'<a href="/me" class="ac-user no-underline">{_icon("account_circle")}'
             f'<span class="truncate">{escape(staff.name)}</span></a>',
             sanitize=False,
         ).classes('min-w-0')
@@ -116,9 +115,15 @@ def _nav_link(item: NavItem, *, selected: bool) -> str:
     current = ' aria-current="page"' if selected else ''
     return (
         f'<a href="{escape(item.path)}" class="ac-nav-item{" ac-nav-selected" if selected else ""}"'
-        f' aria-label="{label}"{current}>'
-        f'<i class="q-icon notranslate material-icons" aria-hidden="true" role="presentation"'
-        f' style="font-size: 24px">{escape(item.icon)}</i><span>{label}</span></a>'
+        f' aria-label="{label}"{current}>{_icon(item.icon)}<span>{label}</span></a>'
+    )
+
+
+def _icon(name: str) -> str:
+    """A 24 px Material icon as Quasar draws ui.icon, in plain HTML."""
+    return (
+        '<i class="q-icon notranslate material-icons" aria-hidden="true" role="presentation"'
+        f' style="font-size: 24px">{escape(name)}</i>'
     )
 
 

@@ -17,6 +17,7 @@ from services.complaints import intake as complaint_intake
 from tests.helpers.duty import jpeg
 from tests.helpers.factories import make_site, make_staff
 from tests.helpers.login import log_in
+from tests.helpers.pages import until
 
 
 def seed() -> dict[str, Staff]:
@@ -34,6 +35,11 @@ def seed() -> dict[str, Staff]:
 async def logged_in(user: User, login: str, greeting: str) -> None:
     await log_in(user, login)
     await user.should_see(greeting, retries=30)
+
+
+def first_photo() -> Photo | None:
+    with db.session() as s:
+        return s.exec(select(Photo)).first()
 
 
 def the_complaint() -> Complaint:
@@ -79,12 +85,7 @@ async def test_a_salesperson_files_a_complaint_and_the_manager_is_alerted_live(
     upload = user.find(marker='complaint-photo').elements.pop()
     assert isinstance(upload, ui.upload)
     await upload.handle_uploads([ui.upload.SmallFileUpload('damage.jpg', 'image/jpeg', jpeg(7))])
-    for _ in range(100):
-        with db.session() as s:
-            photo = s.exec(select(Photo)).first()
-        if photo is not None:
-            break
-        await asyncio.sleep(0.05)
+    photo = await until(first_photo)
     assert photo is not None
     await user.should_see(marker=f'photo-{photo.id}', retries=50)
     user.find(marker='submit-complaint').click()

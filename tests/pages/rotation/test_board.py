@@ -20,7 +20,7 @@ from pages.rotation import board as rotation_page
 from services.rotation import overrides
 from tests.helpers.factories import make_staff
 from tests.helpers.login import log_in
-from tests.helpers.pages import pick_grade
+from tests.helpers.pages import pick_grade, until
 from tests.helpers.rotation import arrive
 from tests.helpers.team import on_rotation, seed
 
@@ -144,28 +144,16 @@ async def test_a_salesperson_ends_one_reception_after_another_with_visitors_wait
     user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An opening day: each end hands the salesperson the next waiting visitor in the same commit, and my day shows
-    only that one open — never the visit just ended, whose 结束接待 would end it again (bench.signin --hold 1: every
-    salesperson stopped after two receptions)."""
+    only that one open — never the visit just ended, whose 结束接待 would end it again."""
     monkeypatch.setattr(frame, 'DIALOG_LINGER_S', 0.1)  # the simulation would tap a closed dialog's buttons too
     people = await up_next(user)
     for phone in ('13900000001', '13900000002', '13900000003'):
         arrive(people['site'], phone=phone)
     for ended in (1, 2, 3):
-        await user.should_see('请接待客户', retries=50)
-        user.find('我来接待').click()
-        await user.should_see(marker='finish', retries=50)
-        assert len(user.find(marker='finish').elements) == 1
-        user.find(marker='finish').click()
-        await user.should_see('客户信息资料表', retries=50)
+        await greet_and_open_record(user)
         pick_grade(user, 'C')
         user.find(marker='record-save').click()
-        for _ in range(100):
-            with db.session() as s:
-                done = s.exec(select(Visit).where(Visit.status == VisitStatus.ENDED)).all()
-            if len(done) == ended:
-                break
-            await asyncio.sleep(0.05)
-        assert len(done) == ended
+        assert await until(lambda ended=ended: len(visits_ended()) == ended)
     await user.should_see('下一位就是您', retries=50)
 
 
@@ -174,11 +162,7 @@ async def test_the_record_chips_take_only_what_they_offer(user: User) -> None:
     dropped, a one-choice row keeps one."""
     people = await up_next(user)
     arrive(people['site'])
-    await user.should_see('请接待客户', retries=30)
-    user.find('我来接待').click()
-    await user.should_see(marker='finish', retries=30)
-    user.find(marker='finish').click()
-    await user.should_see('客户信息资料表', retries=30)
+    await greet_and_open_record(user)
     objections = user.find(marker='record-objections').elements.pop()
     purpose = user.find(marker='record-purpose').elements.pop()
     assert isinstance(objections, ChipGroup) and isinstance(purpose, ChipGroup)
@@ -189,14 +173,29 @@ async def test_the_record_chips_take_only_what_they_offer(user: User) -> None:
         purpose._changed(GenericEventArguments(sender=purpose, client=user.client, args=['自住', '投资']))
     pick_grade(user, 'C')
     user.find(marker='record-save').click()
-    for _ in range(100):
-        with db.session() as s:
-            record = s.exec(select(ReceptionRecord)).first()
-        if record is not None:
-            break
-        await asyncio.sleep(0.05)
+    record = await until(first_record)
     assert record is not None
     assert record.objections == ['价格高', '交通'] and record.purpose == '自住'
+
+
+async def greet_and_open_record(user: User) -> None:
+    """我来接待 on the alert, then 结束接待 on the one open visit's card: the record dialog is open."""
+    await user.should_see('请接待客户', retries=50)
+    user.find('我来接待').click()
+    await user.should_see(marker='finish', retries=50)
+    assert len(user.find(marker='finish').elements) == 1  # one visit open: never the one just ended beside it
+    user.find(marker='finish').click()
+    await user.should_see('客户信息资料表', retries=50)
+
+
+def visits_ended() -> list[Visit]:
+    with db.session() as s:
+        return list(s.exec(select(Visit).where(Visit.status == VisitStatus.ENDED)))
+
+
+def first_record() -> ReceptionRecord | None:
+    with db.session() as s:
+        return s.exec(select(ReceptionRecord)).first()
 
 
 async def test_an_admin_without_a_site_cannot_open_the_rotation(user: User) -> None:
