@@ -6,10 +6,11 @@ import argparse
 import gc
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from nicegui import app, run, ui
+from nicegui import app, helpers, run, ui
 
 import config
 import db
@@ -143,13 +144,37 @@ IO_THREADS = 4
 is Python, so more threads run no more of it at once: they only share the GIL more ways, and a thread holding a
 site's write lock (a greeting, an end) then waited for the GIL while every other writer waited for it. With 20
 threads, 500 phones on 25 sites: alert p50 / p95 2,996 / 4,426 ms; with 4, four runs: 101–1,137 / 198–1,818 ms
-(bench.signin, 2-core machine, whose runs differ that much). The sign-in writers have threads of their own
-(services/signin/queue.py)."""
+(bench.signin, 2-core machine, whose runs differ that much). Whatever takes a site's lock — sign-ins, greetings,
+records, ends — has threads of its own (services/rotation/writer.py): here only reads."""
+
+
+def remember_handler_signatures() -> None:
+    """NiceGUI asks inspect.signature whether a change handler takes arguments each time it makes an element's
+    classes, style and props — three times per element, for the same three bound methods every time (NiceGUI 3.18's
+    observables.py). The answer depends on the function alone: remembered per function, for bound methods (a
+    lambda is asked as before). Redrawing my day on 200 phones as an opening day's visitors are assigned, that was 8 %
+    of the server's work (bench.signin --sites 20, py-spy)."""
+    original = helpers.expects_arguments
+    if getattr(original, 'remembered', False):  # main.py runs again for every page test
+        return
+    known: dict[object, bool] = {}
+
+    def expects_arguments(func: Callable) -> bool:
+        function = getattr(func, '__func__', None)
+        if function is None:
+            return original(func)
+        if function not in known:
+            known[function] = original(func)
+        return known[function]
+
+    expects_arguments.remembered = True  # type: ignore[attr-defined]
+    helpers.expects_arguments = expects_arguments
 
 
 def tune_runtime() -> None:
     """Fewer full collections, and none of them walks what the app built at start (it lives as long as the app);
     threads take turns with the event loop at a finer grain; enough of them for a burst's database work."""
+    remember_handler_signatures()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     run.thread_pool.shutdown(wait=False)  # unused yet: the app has not started
     run.thread_pool = ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix='anchang io')

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, ui
 
 import db
 from components.session import current_staff
 from models import Staff
 from services.core.errors import DomainError
+from services.rotation import writer
 
 
 async def act(action: Callable[..., object]) -> bool:
-    """`action(session, actor)` in a worker thread; False (and a notice) when it was refused."""
+    """`action(session, actor)` — a change of the actor's site's rotation — in the site's writer; False (and a
+    notice) when it was refused."""
     actor = current_staff()
     if actor is None:
         ui.navigate.to('/login')
         return False
     try:
-        await run.io_bound(_run, action, actor)
+        await writer.write(actor.site_id, _run, action, actor)
     except DomainError as e:
         ui.notify(e.translated(), type='negative')
         return False

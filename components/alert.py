@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 import db
 from models import Staff
@@ -12,7 +12,7 @@ from services.core import events
 from services.core.errors import DomainError
 from services.core.events import VisitorAlert
 from services.core.i18n import t
-from services.rotation import reception
+from services.rotation import reception, writer
 
 from .background import read_then
 
@@ -133,7 +133,7 @@ def banner(me: Staff, alert: VisitorAlert, *, on_done: Callable[[bool], object])
 
 async def acknowledge(me: Staff, alert: VisitorAlert, on_done: Callable[[bool], object]) -> None:
     try:
-        await run.io_bound(_acknowledge, me, alert.visit_id)
+        await writer.write(me.site_id, _acknowledge, me, alert.visit_id)
     except DomainError as e:
         ui.notify(e.translated(), type='negative')
         on_done(False)

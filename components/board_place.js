@@ -11,6 +11,11 @@ export default {
     return { current: this.line, version: this.v };
   },
   mounted() {
+    const newest = window.acBoardLine; // the board (board_rows.js) may have had a delta newer than this element
+    if (newest && newest.v > this.version) {
+      this.version = newest.v;
+      this.current = newest.line;
+    }
     this.listener = (message) => {
       if (message.v > this.version) {
         this.version = message.v;

@@ -58,6 +58,9 @@ export default {
       this.settle(message);
     },
     settle(message) {
+      // for board_place.js: my place line is drawn with my day's card, which may reach the phone after the delta
+      // that made me next; it takes the newest line from here when it is mounted
+      window.acBoardLine = { v: message.v, line: message.line };
       this.v = message.v;
       this.order = message.order;
       this.head = message.head;

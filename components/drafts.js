@@ -14,6 +14,7 @@
     );
   const names = (form) => fields(form).map((el, i) => [el, (el.getAttribute("aria-label") || "") + "#" + i]);
   const drawn = new WeakMap(); // each field's value as the server drew it
+  const touched = new WeakSet(); // fields typed into since the form was drawn or saved
   const read = (key) => {
     try {
       const draft = JSON.parse(localStorage.getItem(PREFIX + key) || "null");
@@ -23,8 +24,10 @@
     return null;
   };
   function save(form) {
-    const data = {};
-    const was = {};
+    const old = read(form.dataset.draft);
+    // fields not drawn now (a part of the form drawn when opened, like the record's 更多资料) keep what the draft had
+    const data = { ...(old && old.data) };
+    const was = { ...(old && old.was) };
     let typed = false;
     for (const [el, name] of names(form)) {
       if (el.readOnly || el.disabled) continue;
@@ -32,15 +35,15 @@
       was[name] = drawn.get(el) || "";
       typed = typed || el.value !== was[name];
     }
-    const old = read(form.dataset.draft);
     const key = (old && old.key) || form.dataset.draftKey || "";
     if (typed || old) localStorage.setItem(PREFIX + form.dataset.draft, JSON.stringify({ at: Date.now(), data, was, key }));
   }
-  function restore(form) {
+  function restore(form, only) {
     const draft = read(form.dataset.draft);
     if (!draft) return;
     let restored = 0;
     for (const [el, name] of names(form)) {
+      if (only && !only.includes(el)) continue;
       const value = draft.data[name];
       const was = (draft.was || {})[name] || ""; // drafts from before this was kept: only into empty fields
       if (value !== undefined && value !== el.value && el.value === was && !el.readOnly) {
@@ -57,11 +60,14 @@
     "input",
     (e) => {
       const form = e.target.closest && e.target.closest("[data-draft]");
-      if (form && e.isTrusted) save(form);
+      if (!form || !e.isTrusted) return;
+      touched.add(e.target);
+      save(form);
     },
     true
   );
-  const remember = (els) => els.forEach((el) => drawn.set(el, el.value));
+  // a field typed into before its drawn value is taken (a quick thumb on a part just opened) was drawn empty
+  const remember = (els) => els.forEach((el) => touched.has(el) || drawn.set(el, el.value));
   const look = () =>
     document.querySelectorAll("[data-draft]").forEach((form) => {
       const fresh = fields(form).filter((el) => !drawn.has(el)); // drawn now, or again (a card redrawn after a save)
@@ -71,14 +77,18 @@
       form.dataset.draftSeen = "1";
       setTimeout(() => {
         remember(fresh); // the fields' own values arrive with them
-        if (first) restore(form);
+        restore(form, first ? null : fresh); // fields drawn later (a part of the form opened) get their part
       }, 50);
     });
   new MutationObserver(look).observe(document.documentElement, { childList: true, subtree: true });
   window.acDraft = {
     clear: (key) => {
       localStorage.removeItem(PREFIX + key);
-      document.querySelectorAll("[data-draft]").forEach((form) => form.dataset.draft === key && remember(fields(form)));
+      document.querySelectorAll("[data-draft]").forEach((form) => {
+        if (form.dataset.draft !== key) return;
+        fields(form).forEach((el) => touched.delete(el)); // what they show now is what was saved
+        remember(fields(form));
+      });
     },
   };
 })();

@@ -1,18 +1,20 @@
 """The background job behind unanswered alerts (the ladder): every few seconds, off the event loop, a reminder at the
 site's reminder time (20 s), then passing the visitor on after its answer time, the managers and the TV told
-(services.rotation.unanswered; each step goes to the phones' channels through the notification outbox)."""
+(services.rotation.unanswered; each step goes to the phones' channels through the notification outbox). Each site's
+step is done by the site's writer (services/rotation/writer.py), in turn with its sign-ins and taps."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from nicegui import background_tasks, run
 
 import db
 from models import utcnow
 from services import group
-from services.rotation import unanswered
+from services.rotation import unanswered, writer
 
 SWEEP_SECONDS = 5.0  # an alert passes on within this long after the site's time (60 s by default)
 log = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ async def sweep_forever() -> None:
     while True:
         await asyncio.sleep(SWEEP_SECONDS)
         try:
-            await run.io_bound(_sweep)
+            await sweep_once()
         except Exception:  # a database hiccup must not end the loop
             log.exception('unanswered alert sweep failed')
 
@@ -32,8 +34,19 @@ def start() -> None:
     background_tasks.create(sweep_forever(), name='unanswered alerts')
 
 
-def _sweep() -> None:
+async def sweep_once() -> None:
+    now = utcnow()
+    for site_id in await run.io_bound(_sites) or []:
+        await writer.write(site_id, _sweep_site, site_id, now)
+
+
+def _sites() -> list[int]:
     if not group.run_once('greet_sweep'):  # another process of the group sweeps
-        return
+        return []
+    with db.reading() as s:
+        return unanswered.sites_with_alerts(s)
+
+
+def _sweep_site(site_id: int, now: datetime) -> None:
     with db.session() as s:
-        unanswered.sweep(s, now=utcnow())
+        unanswered.sweep_site(s, site_id=site_id, now=now)

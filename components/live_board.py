@@ -15,6 +15,8 @@ This is the one place the board reaches phones (the TV and the manager's page re
   N 位" from the line in it. A delta names the version it follows: a phone that missed one (a socket that
   reconnected) asks, and only that phone gets the whole board, as its element's props. A phone that falls behind
   gets the newest board, never a backlog: deltas are at most one per COALESCE_S.
+- **Other areas' figures** (overdue checklists, open complaints) are read with a board at most every FIGURES_S, and
+  at once after a duty or complaint change: they do not move with the rotation, and were a fifth of each read.
 - **The server does per phone only what is that phone's:** a phone whose own row changed reads its day again
   (pages/rotation/board.py); the rest of its board it never touches.
 """
@@ -25,25 +27,32 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from nicegui import background_tasks, core, run, ui
+from sqlmodel import Session
 
 import db
 from components.board import COUNTS, STATE_COLORS, STATE_LABELS, WAITING_SHOWN, count_values, flags
 from models import StaffState, utcnow
 from services.core import events, i18n
 from services.core.i18n import t
-from services.rotation.board import Board, BoardRow, line, site_board
+from services.rotation.board import Board, BoardRow, line, other_counts, site_board
 
 COALESCE_S = 0.5
 """At most two board reads and deltas a second per site: at 50 sign-ins a second every delta is a socket write to each
 of 200 phones (in the 0.25 s this was, board reads and those writes were a fifth of the burst's event loop, profiled);
 what a salesperson must see at once — the alert, the visitor's answer — never waits for the board."""
+FIGURES_S = 10.0
+"""How old the other areas' figures on a live board may be (what changes them without an event is the clock: a
+checklist falls overdue). bench.signin --clients 500 --sites 25, py-spy: they were 22 % of every board read."""
 EVENT = 'ac_board'  # the socket.io event board_rows.js and board_place.js listen to
 Mine = Callable[[Board], None]
 _reads: dict[int, tuple[int, asyncio.Task[Board | None]]] = {}  # site id → (rotation version, its read): a cache
 _sites: dict[int, LiveSite] = {}
+_figures: dict[int, tuple[int, float, dict[str, int]]] = {}  # site id → (its figures' version, read at, figures)
+_figures_version: dict[int, int] = {}  # site id → duty and complaint changes seen: a cache's key
 
 
 class LiveSite:
@@ -93,7 +102,14 @@ def install() -> None:
     """Once per app: the one subscriber to rotation changes, which schedules one read per site for all its phones."""
     _sites.clear()
     _reads.clear()
+    _figures.clear()
     events.rotation_changed.subscribe(_changed)
+    events.duty_changed.subscribe(_figures_changed)
+    events.complaint_changed.subscribe(_figures_changed)
+
+
+def _figures_changed(site_id: int, *_: object) -> None:
+    _figures_version[site_id] = _figures_version.get(site_id, 0) + 1
 
 
 async def read(site_id: int) -> Board | None:
@@ -149,8 +165,19 @@ async def _push(live: LiveSite) -> None:
 
 
 def _read(site_id: int) -> Board:
+    now = utcnow()
     with db.session() as s:
-        return site_board(s, site_id=site_id, now=utcnow())
+        return site_board(s, site_id=site_id, now=now, extra=_other_figures(s, site_id, now))
+
+
+def _other_figures(session: Session, site_id: int, now: datetime) -> dict[str, int]:
+    version = _figures_version.get(site_id, 0)  # taken before the read: a change meanwhile makes it stale
+    kept = _figures.get(site_id)
+    if kept is not None and kept[0] == version and time.monotonic() - kept[1] < FIGURES_S:
+        return kept[2]
+    figures = other_counts(session, site_id, now)
+    _figures[site_id] = (version, time.monotonic(), figures)
+    return figures
 
 
 def _room(site_id: int, language: str) -> str:

@@ -60,7 +60,7 @@ class _OwnerPhone:
 def install_owner_notice(me: Staff) -> None:
     """This phone's notices: my customers received on my behalf; for a manager, alerts that went unanswered."""
     client = ui.context.client
-    with ui.column().classes('w-full gap-1').mark('owner-notices') as area:
+    with ui.column().classes('ac-notices w-full gap-1').mark('owner-notices') as area:  # no notice: takes no gap
         if me.role == Role.SALESPERSON:
             phone = _OwnerPhone(me)
             _subscribe(_owners, me.id or 0, phone, client)

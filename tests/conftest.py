@@ -13,6 +13,8 @@ from pathlib import Path
 import fastapi.dependencies.models
 import pytest
 from argon2 import PasswordHasher
+from nicegui import ui
+from nicegui.testing.user import User
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, SQLModel
 
@@ -101,6 +103,54 @@ def _clear_event_subscribers() -> Iterator[None]:
     yield
     for event in events.ALL_EVENTS:
         event.callbacks.clear()
+
+
+@pytest.fixture(autouse=True)
+def _each_tab_its_own_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NiceGUI's user simulation points `ui.navigate`, `ui.notify` and `ui.download` at whichever `User` was touched
+    last, and every message the server sends a tab touches that tab's `User`: with two phones open, the form one of them
+    submitted could navigate the other (a boss's live board drew a change while the salesperson's complaint was being
+    filed; CI, stop 22). Here they go to the `User` whose page the code runs in, and to the one touched last only
+    outside any page."""
+    users: weakref.WeakSet[User] = weakref.WeakSet()
+    last: list[User] = []
+    init, touched = User.__init__, User.__getattribute__
+
+    def tab() -> User:
+        try:
+            client = ui.context.client
+        except RuntimeError:  # not inside a page
+            return last[-1]
+        return next((u for u in users if object.__getattribute__(u, 'client') is client), last[-1])
+
+    class ToTheTab:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            return touched(tab(), self.name)(*args, **kwargs)
+
+        def __getattr__(self, attribute: str) -> object:
+            return getattr(touched(tab(), self.name), attribute)
+
+    to_the_tab = {name: ToTheTab(name) for name in ('navigate', 'notify', 'download')}
+
+    def new_init(self: User, client: object) -> None:
+        init(self, client)  # type: ignore[arg-type]
+        users.add(self)
+
+    def new_touched(self: User, name: str) -> object:
+        value = touched(self, name)
+        if name not in to_the_tab:
+            last[:] = [self]
+            for key, dispatcher in to_the_tab.items():
+                setattr(ui, key, dispatcher)
+        return value
+
+    monkeypatch.setattr(User, '__init__', new_init)
+    monkeypatch.setattr(User, '__getattribute__', new_touched)
+    for key in to_the_tab:
+        monkeypatch.setattr(ui, key, getattr(ui, key))  # put back after the test
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ overrides and the board every phone and the TV show.
 
 This package is the area's public face: other areas and the pages import the modules named in `__all__`."""
 
-from . import behalf, board, fairness, lunch, overrides, reception, roster, rules, rules_text, unanswered
+from . import behalf, board, fairness, lunch, overrides, reception, roster, rules, rules_text, unanswered, writer
 
 __all__ = [
     'behalf',
@@ -16,4 +16,5 @@ __all__ = [
     'rules',
     'rules_text',
     'unanswered',
+    'writer',
 ]

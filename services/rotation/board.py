@@ -94,8 +94,17 @@ def board(session: Session, *, actor: Staff, site_id: int | None = None, now: da
     return site_board(session, site_id=target, now=now or utcnow())
 
 
-def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
-    """The board of one site, for a caller that has already checked access (a staff page, the TV token)."""
+def other_counts(session: Session, site_id: int, now: datetime) -> dict[str, int]:
+    """Other areas' figures for the board (add_counts)."""
+    extra: dict[str, int] = {}
+    for counts in _counts:
+        extra |= counts(session, site_id, now)
+    return extra
+
+
+def site_board(session: Session, *, site_id: int, now: datetime, extra: dict[str, int] | None = None) -> Board:
+    """The board of one site, for a caller that has already checked access (a staff page, the TV token); `extra`:
+    other areas' figures the caller read already (else read here)."""
     site = session.get(Site, site_id)
     if site is None:
         raise NotFound()
@@ -106,9 +115,8 @@ def site_board(session: Session, *, site_id: int, now: datetime) -> Board:
     receptions = Counter(v.assigned_id for v in visits if v.status != VisitStatus.INVALID)
     rows = _rows(session, site, day, receptions)
     greet = [(v.acknowledged_at - v.arrived_at).total_seconds() for v in visits if v.acknowledged_at]
-    extra: dict[str, int] = {}
-    for counts in _counts:
-        extra |= counts(session, site_id, now)
+    if extra is None:
+        extra = other_counts(session, site_id, now)
     return Board(
         site_id=site_id,
         site_name=site.name,
@@ -202,21 +210,32 @@ class MyVisit:
 
 @dataclass(frozen=True)
 class MyDay:
-    """One salesperson's view of today: on the roster or not, state, place in the order, receptions."""
+    """One salesperson's view of today: on the roster or not, state, receptions. (My place in line the phone works
+    out from the board's line: components/live_board.py.)"""
 
     on_roster: bool
     state: str | None
     since: datetime | None
-    place: int | None  # 1 = up next; None when not in the rotation right now
     trainee: bool
     visits: list[MyVisit]  # today's, newest first
     timezone: str  # the site's, for showing times
 
 
 def my_day(session: Session, *, actor: Staff, now: datetime | None = None) -> MyDay:
-    """Today as the actor sees it on their phone."""
+    """Today as the actor sees it on their phone: my own roster entry, not the board (which a phone's read of its
+    own day after each tap read whole: 200 entries and their staff, a sixth of the server's work in bench.signin
+    --hold 1, py-spy)."""
     site, day = _site_day(session, actor, now)
-    return day_of(_rows(session, site, day, Counter()), actor, _my_visits(session, site, day, actor), site.timezone)
+    query = select(RosterEntry).where(RosterEntry.site_id == site.id, RosterEntry.day == day)
+    entry = session.exec(query.where(RosterEntry.staff_id == actor.id)).first()
+    return MyDay(
+        on_roster=entry is not None,
+        state=entry.state if entry else None,
+        since=entry.state_since if entry else None,
+        trainee=entry is not None and in_first_month(actor, day),
+        visits=_my_visits(session, site, day, actor),
+        timezone=site.timezone,
+    )
 
 
 def my_visits(session: Session, *, actor: Staff, now: datetime | None = None) -> list[MyVisit]:
@@ -231,7 +250,6 @@ def day_of(rows: list[BoardRow], actor: Staff, visits: list[MyVisit], timezone: 
         on_roster=row is not None,
         state=row.state if row else None,
         since=row.since if row else None,
-        place=place_in_line(rows, actor.id),
         trainee=bool(row and row.trainee),
         visits=visits,
         timezone=timezone,
@@ -266,12 +284,6 @@ def alerted_visit(alert: VisitorAlert) -> MyVisit:
         returning=alert.returning,
         on_behalf_of=alert.on_behalf_of,
     )
-
-
-def place_in_line(rows: list[BoardRow], staff_id: int | None) -> int | None:
-    """A place in line (1: up next)."""
-    ids = line(rows)
-    return ids.index(staff_id) + 1 if staff_id in ids else None
 
 
 def line(rows: list[BoardRow]) -> list[int]:

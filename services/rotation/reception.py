@@ -75,12 +75,14 @@ def route(
 
 
 def assign_waiting(session: Session, day: Roster, now: datetime) -> list[VisitorAlert]:
-    """Hand waiting visitors, oldest first, to whoever has become free."""
+    """Hand waiting visitors, oldest first, to whoever has become free: no more of them read than there are seats
+    (an opening day's crowd waits in the thousands, and each end read them all)."""
     alerts: list[VisitorAlert] = []
     waiting = session.exec(
         select(Visit)
         .where(Visit.site_id == day.site.id, Visit.day == day.day, Visit.status == VisitStatus.WAITING)
-        .order_by(col(Visit.arrived_at))
+        .order_by(col(Visit.arrived_at), col(Visit.id))
+        .limit(max(1, len(day.seats)))
     )
     for visit in waiting:
         customer = session.get(Customer, visit.customer_id)

@@ -1,32 +1,29 @@
-"""Visitors' sign-ins wait here per site and are written in groups: one worker thread and one transaction a group.
+"""Visitors' sign-ins wait here per site and are written in groups: one transaction a group, in the site's writer.
 
 On an opening-day burst, one transaction per visitor would each take the site's lock, read its roster and commit in
 turn, with a worker thread per waiting visitor — and the threads that staff phones need would wait behind them. Here
 whatever arrived while the previous group was being written goes in the next one (group commit); each visitor is
-answered only after the commit that holds their visit.
+answered only after the commit that holds their visit. The group is written by the site's writer
+(services/rotation/writer.py), before the greetings, records and ends of the site's phones waiting there: the visitor
+at the door and the alert come first; one group waits at a time, so the phones' taps go between two groups.
 """
 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
-from nicegui import background_tasks, core
+from nicegui import background_tasks
 
 import db
-from services.core.errors import DomainError
+from services.rotation import writer
 from services.signin import display
 from services.signin import register as signin
 
 MAX_GROUP = 50  # a bound on one transaction's length, far above what a burst brings in one commit's time
-WRITER_THREADS = 8
-"""The sites' writers have threads of their own (one site writes one group at a time). In NiceGUI's pool, shared with
-every page's reads and taps (six threads on a 2-core machine), each group queued behind a burst's greetings and
-day reads, and every visitor's answer and alert with it."""
-_threads = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix='sign-in writer')
 Waiting = tuple[signin.SignInRequest, asyncio.Future[signin.SignInResult]]
 _waiting: dict[str, list[Waiting]] = {}  # site code → sign-ins its writer has not taken: a queue, not domain state
 _writers: dict[str, asyncio.Task[None]] = {}
+_site_ids: dict[str, int] = {}  # site code → id, learnt from the first group: the key of the site's writer
 
 
 async def sign_in(site_code: str, request: signin.SignInRequest) -> signin.SignInResult:
@@ -42,12 +39,12 @@ async def _write(site_code: str) -> None:
     try:
         while waiting := _waiting.get(site_code):
             group, _waiting[site_code] = waiting[:MAX_GROUP], waiting[MAX_GROUP:]
+            requests = [request for request, _ in group]
             try:
-                outcomes = await _in_writer_thread(site_code, [request for request, _ in group])
-            except Exception as e:  # every visitor of the group hears of it; the writer goes on
+                site = _site_ids.get(site_code, site_code)
+                outcomes = await writer.write(site, write_group, site_code, requests, first=True)
+            except Exception as e:  # every visitor of the group hears of it (a restart, too); the queue goes on
                 outcomes = [e] * len(group)
-            if outcomes is None:  # the server is shutting down
-                outcomes = [DomainError('服务器正在重启，请稍后再试')] * len(group)
             for (_, future), outcome in zip(group, outcomes, strict=True):
                 if future.done():  # the visitor's connection went away meanwhile
                     continue
@@ -57,15 +54,6 @@ async def _write(site_code: str) -> None:
                     future.set_result(outcome)
     finally:
         _writers.pop(site_code, None)
-
-
-async def _in_writer_thread(
-    site_code: str, requests: list[signin.SignInRequest]
-) -> list[signin.SignInResult | Exception] | None:
-    """write_group in a writer thread; None if the server is shutting down (as NiceGUI's run.io_bound)."""
-    if core.app.is_stopping:
-        return None
-    return await asyncio.get_running_loop().run_in_executor(_threads, write_group, site_code, requests)
 
 
 def write_group(site_code: str, requests: list[signin.SignInRequest]) -> list[signin.SignInResult | Exception]:
@@ -87,5 +75,5 @@ def write_group(site_code: str, requests: list[signin.SignInRequest]) -> list[si
 
 def _write_group(site_code: str, requests: list[signin.SignInRequest]) -> list[signin.SignInResult | Exception]:
     with db.session() as s:
-        site_id = display.site_by_code(s, site_code).id or 0
+        site_id = _site_ids[site_code] = display.site_by_code(s, site_code).id or 0
         return list(signin.sign_in_group(s, site_id=site_id, requests=requests))

@@ -90,3 +90,32 @@ def test_the_record_form_ends_the_reception_at_360px(
     phone.get_by_text('<b>钱</b>先生', exact=False).click()
     expect(phone.get_by_text('时间线')).to_be_visible()
     shot(phone, 'customer-page')
+
+
+def test_the_records_details_typed_before_a_reload_come_back_when_opened_again(
+    site: FreshSite, open_context: Callable[..., BrowserContext]
+) -> None:
+    """更多资料 is drawn when opened (components/record_form.py): what was typed into it, and above it, is kept on
+    the phone (drafts.js) through a reload and put back as each part is drawn again."""
+    phone = on_duty(open_context, site.first[0], UP_NEXT)
+    visitor = open_context().new_page()
+    sign_in(visitor, site, surname='孙', phone='13812340002')
+    submit(visitor)
+    take(phone)
+    phone.get_by_role('button', name='结束接待').click()
+    phone.get_by_label('姓名').fill('孙小梅')
+    phone.get_by_text('更多资料（选填）').click()
+    phone.get_by_label('家庭结构').fill('三口之家')
+    phone.get_by_label('姓名').fill('孙晓梅')  # typed above once the details were drawn: they stay in the draft
+    phone.wait_for_timeout(300)
+    phone.reload()  # what a crash and the page's own recovery do
+    phone.get_by_role('button', name='结束接待').click()
+    expect(phone.get_by_label('姓名')).to_have_value('孙晓梅')
+    phone.get_by_text('更多资料（选填）').click()
+    expect(phone.get_by_label('家庭结构')).to_have_value('三口之家')
+    phone.get_by_role('button', name='C', exact=True).click()
+    phone.get_by_role('button', name='保存并结束接待').click()
+    expect(phone.get_by_text(UP_NEXT, exact=True)).to_be_visible()
+    with db.session() as s:
+        record = s.exec(select(ReceptionRecord).order_by(col(ReceptionRecord.id).desc())).first()
+    assert record is not None and (record.name, record.family, record.grade) == ('孙晓梅', '三口之家', 'C')

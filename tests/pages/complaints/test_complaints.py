@@ -89,9 +89,6 @@ async def test_a_salesperson_files_a_complaint_and_the_manager_is_alerted_live(
     assert photo is not None
     await user.should_see(marker=f'photo-{photo.id}', retries=50)
     user.find(marker='submit-complaint').click()
-    # NiceGUI's user simulation sends ui.notify / ui.navigate to whichever User the test touched last: the boss is
-    # not touched until this phone has been taken to the complaint's page (touching the boss before the form's
-    # navigation once took the boss there instead, where the bar hides the complaint the page shows).
     await user.should_see('投诉详情', retries=200)
     complaint = the_complaint()
     assert user.back_history[-1] == f'/complaints/{complaint.id}'

@@ -1,15 +1,18 @@
 """An alert nobody answers: a reminder at 20 s, passed on at 60 s, the first to the back with 未响应."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from sqlmodel import Session
+import pytest
+from sqlmodel import Session, select
 
 import db
-from models import Customer, Site, StaffState, TurnKind, utcnow
+from components import greet_sweep
+from models import Customer, Site, StaffState, TurnKind, Visit, utcnow
 from services.accounts import sites
 from services.core import events
 from services.core.events import Unanswered, VisitorAlert
-from services.rotation import reception, unanswered
+from services.rotation import reception, unanswered, writer
 from tests.helpers.rotation import arrive, finish, ledger_kinds, manager_of, set_state, staffed_site, visit
 
 
@@ -25,6 +28,37 @@ def test_a_reminder_at_the_sites_time_once(session: Session) -> None:
         (again,) = unanswered.remind(s, site_id=site.id or 0, now=at + timedelta(seconds=21))
         assert unanswered.remind(s, site_id=site.id or 0, now=at + timedelta(seconds=40)) == []
     assert again.reminder and again.staff_id == a.id and sent[-1] == again
+
+
+def test_a_reminder_is_sent_when_a_sign_in_commits_while_the_sweep_reads(session: Session) -> None:
+    """The sweep reads which sites have alerts, and meanwhile another visitor's sign-in commits: the reminder is still
+    written (read in one transaction and written in it, SQLite refused the write at once: database is locked)."""
+    site, _people = staffed_site(session, ['甲', '乙'])
+    at = visit(arrive(site).visit_id).assigned_at
+    assert at is not None
+    with db.session() as s:
+        assert unanswered.sites_with_alerts(s) == [site.id]
+        s.exec(select(Visit)).all()  # what the sweep read is in the session
+        arrive(site)  # another connection commits
+        alerts = unanswered.remind(s, site_id=site.id or 0, now=at + timedelta(seconds=21))
+    assert len(alerts) == 2 and all(a.reminder for a in alerts)  # the first visitor's and the one who came meanwhile
+
+
+async def test_the_sweep_reminds_through_the_sites_writer(session: Session) -> None:
+    site, _people = staffed_site(session, ['甲'])
+    first = visit(arrive(site).visit_id)
+    written: list[object] = []
+    real = writer.write
+
+    async def spy(site_id: int, work: Callable[..., object], *args: object, first: bool = False) -> object:
+        written.append(site_id)
+        return await real(site_id, work, *args, first=first)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(writer, 'write', spy)
+        m.setattr(greet_sweep, 'utcnow', lambda: (first.assigned_at or utcnow()) + timedelta(seconds=21))
+        await greet_sweep.sweep_once()
+    assert written == [site.id] and visit(first.id or 0).reminded_at is not None
 
 
 def test_an_unanswered_alert_passes_on_and_the_first_goes_to_the_back(session: Session) -> None:
