@@ -95,7 +95,7 @@ def test_every_page_fits_a_thumb_and_speaks_chinese(role: str, phone: tuple[Page
             continue
         errors.clear()
         page.goto(path)
-        page.wait_for_load_state('networkidle')
+        wait_until_live(page)
         page.wait_for_timeout(400)  # the parts read off the event loop arrive just after the page
         result: dict[str, Any] = page.evaluate(CHECK, MIN_PX)
         shot(page, f'guard-{role}{path.replace("/", "_")}')
@@ -109,9 +109,15 @@ def resolve(page: Page, wanted: str) -> str | None:
         return wanted
     base = wanted[:-1]
     page.goto(LISTED_ON.get(base, base.rstrip('/')))
-    page.wait_for_load_state('networkidle')
+    wait_until_live(page)
     hrefs = page.eval_on_selector_all('a[href]', 'links => links.map(a => a.getAttribute("href"))')
     return next((h for h in hrefs if h and re.fullmatch(re.escape(base) + r'\d+', h)), None)
+
+
+def wait_until_live(page: Page) -> None:
+    """Until the page's socket is up (NiceGUI's handshake done): what the page draws after that is drawn too. Not
+    'networkidle', which Playwright itself discourages: it timed out on /duty, page drawn, in one run in eight."""
+    page.wait_for_function('window.did_handshake === true')
 
 
 def problems(result: dict[str, Any], errors: list[str]) -> list[str]:
