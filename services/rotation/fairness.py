@@ -17,6 +17,7 @@ from services.rotation import roster
 
 TAKES = (TurnKind.ASSIGNED, TurnKind.MADE_UP, TurnKind.OWNER, TurnKind.ON_BEHALF)
 TURNS = (TurnKind.ASSIGNED, TurnKind.MADE_UP)
+ON_FLOOR = (StaffState.AVAILABLE, StaffState.RECEIVING, StaffState.TOURING)
 NOT_ALL_DAY = frozenset(
     {
         TurnKind.SKIPPED_KEPT,
@@ -150,5 +151,7 @@ def _all_day(person: Staff, mine: list[TurnEntry], visits: list[Visit], seats: l
     arrivals = [v.arrived_at for v in visits]
     if not arrivals:
         return True
-    left_early = seat.state == StaffState.OFF and seat.state_since < max(arrivals)
-    return seat.checked_in_at <= min(arrivals) and not left_early
+    # away when the day's last visitor came (off shift, or on a break, a meeting or an errand never ended): a colleague
+    # covering their returning customer (代接) took a turn they could not, and no make-up line records it
+    away_at_end = seat.state not in ON_FLOOR and seat.state_since < max(arrivals)
+    return seat.checked_in_at <= min(arrivals) and not away_at_end
