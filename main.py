@@ -102,7 +102,7 @@ def compose(settings: Settings) -> None:
     alert.install_dispatcher()
     owner_notice.install_dispatcher()  # 代接 told to the owner, unanswered alerts to the manager
     live_board.install()
-    group.join(db.get_engine())  # on PostgreSQL: events to and from the group's other processes
+    group.join(db.get_engine(), processes=settings.processes)  # PostgreSQL: events to and from the other processes
     app.on_startup(group.start)
     app.on_shutdown(group.leave)
     frame.install()  # the header's site names, forgotten when a site changes

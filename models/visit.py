@@ -23,7 +23,8 @@ class Visit(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint('site_id', 'request_key', name='uq_visit_request_key'),
         Index('ix_visit_site_day', 'site_id', 'day'),  # the daily analysis: one site's day
-        Index('ix_visit_day_site_status', 'day', 'site_id', 'status'),  # every site's day, counted from the index
+        # every site's day counted from the index; a site's waiting visitors read from it in arrival order
+        Index('ix_visit_day_site_status_arrived', 'day', 'site_id', 'status', 'arrived_at'),
     )
 
     id: int | None = Field(default=None, primary_key=True)

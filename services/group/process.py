@@ -17,16 +17,20 @@ _bus: PgBus | None = None
 _leases: Leases | None = None
 
 
-def join(engine: Engine) -> None:
-    """On PostgreSQL every emit is also published to the group's other processes, and theirs re-emitted here;
-    on SQLite events stay in this process (there is only one). Call `start` once the app's loop runs."""
+def join(engine: Engine, *, processes: int = 1) -> None:
+    """On PostgreSQL, periodic jobs are leased (whoever else runs the app's jobs on the database: run_once), and
+    with more than one process (ANCHANG_PROCESSES) every emit is also published to the group's other processes and
+    theirs re-emitted here. One process has nobody to tell: there the bus would only add a round trip after every
+    change, in the site's writer, and a listener reading back each of its own messages. On SQLite events stay in
+    this process (there is only one). Call `start` once the app's loop runs."""
     global _bus, _leases
     leave()
     if engine.dialect.name != 'postgresql':
         return
-    _bus = PgBus(engine)
     _leases = Leases(make_url(engine.url).set(drivername='postgresql').render_as_string(hide_password=False))
-    events.use_bus(_bus)
+    if processes > 1:
+        _bus = PgBus(engine)
+        events.use_bus(_bus)
 
 
 def start() -> None:

@@ -50,7 +50,11 @@ def take_over(session: Session, *, actor: Staff, visit_id: int, now: datetime | 
         raise ValidationError('state', '同事正在带看，请在带看结束后接手')
     _give_back(session, day, visit, colleague, now)
     for freed in (colleague, visit.shadow_id):
-        if freed and freed in day.entries and not open_visits(session, freed, day.day, but=visit):
+        if (
+            freed
+            and freed in day.entries
+            and not open_visits(session, freed, day.day, site_id=visit.site_id, but=visit)
+        ):
             seat_of(day, freed).state = StaffState.AVAILABLE
     roster.ledger(session, day, now, staff_id=actor.id or 0, kind=TurnKind.OWNER, visit_id=visit.id, reason='take_over')
     seat_of(day, actor.id or 0).state = StaffState.RECEIVING

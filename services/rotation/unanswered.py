@@ -117,7 +117,11 @@ def _pass_on(session: Session, day: roster.Roster, visit: Visit, missed: int, no
     if visit.made_owner:
         customer.owner_id, customer.protected_until, visit.made_owner = None, None, False
     for person in (missed, visit.shadow_id):
-        if person and person in day.entries and not open_visits(session, person, day.day, but=visit):
+        if (
+            person
+            and person in day.entries
+            and not open_visits(session, person, day.day, site_id=visit.site_id, but=visit)
+        ):
             seat_of(day, person).state = StaffState.AVAILABLE
     if missed in day.entries:
         seat = seat_of(day, missed)

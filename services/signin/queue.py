@@ -15,15 +15,16 @@ import asyncio
 from nicegui import background_tasks
 
 import db
+from services.core.errors import NotFound
 from services.rotation import writer
-from services.signin import display
+from services.signin import display, qr
 from services.signin import register as signin
 
 MAX_GROUP = 50  # a bound on one transaction's length, far above what a burst brings in one commit's time
 Waiting = tuple[signin.SignInRequest, asyncio.Future[signin.SignInResult]]
 _waiting: dict[str, list[Waiting]] = {}  # site code → sign-ins its writer has not taken: a queue, not domain state
 _writers: dict[str, asyncio.Task[None]] = {}
-_site_ids: dict[str, int] = {}  # site code → id, learnt from the first group: the key of the site's writer
+_site_ids: dict[str, int] = {}  # site code → id, learnt from the first group: its writer's key, and the site it locks
 
 
 async def sign_in(site_code: str, request: signin.SignInRequest) -> signin.SignInResult:
@@ -74,6 +75,13 @@ def write_group(site_code: str, requests: list[signin.SignInRequest]) -> list[si
 
 
 def _write_group(site_code: str, requests: list[signin.SignInRequest]) -> list[signin.SignInResult | Exception]:
+    site_id = _site_ids.get(site_code)
+    if site_id is not None:  # sign_in_group checks that the site it locks is open and still has the code
+        try:
+            with db.session() as s:
+                return list(signin.sign_in_group(s, site_id=site_id, requests=requests, code=site_code))
+        except (qr.InvalidToken, NotFound):
+            _site_ids.pop(site_code, None)  # closed, gone, or the code is another site's now: read it again
     with db.session() as s:
         site_id = _site_ids[site_code] = display.site_by_code(s, site_code).id or 0
-        return list(signin.sign_in_group(s, site_id=site_id, requests=requests))
+        return list(signin.sign_in_group(s, site_id=site_id, requests=requests, code=site_code))

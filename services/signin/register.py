@@ -17,6 +17,7 @@ from services.core.events import VisitorAlert, emit_rotation
 from services.core.validation import clean_text, normalise_phone
 from services.customers import calls
 from services.rotation import reception, roster
+from services.signin import qr
 
 TITLES = ('先生', '女士')
 CONSENT_VERSION = 'v2'  # v2: says what happens when the retention ends, and that a copy can be had
@@ -89,14 +90,21 @@ def sign_in(
 
 
 def sign_in_group(
-    session: Session, *, site_id: int, requests: list[SignInRequest], now: datetime | None = None
+    session: Session,
+    *,
+    site_id: int,
+    requests: list[SignInRequest],
+    now: datetime | None = None,
+    code: str | None = None,
 ) -> list[SignInResult | DomainError]:
     """Sign-ins that arrived together, in order, in one transaction (group commit): one lock, one roster read and
-    one commit for them all. Each has its own outcome; a refused one (a bad field, too many tries) stops no other."""
+    one commit for them all. Each has its own outcome; a refused one (a bad field, too many tries) stops no other.
+    `code`: the site code the visitors' token names, checked on the site locked (InvalidToken, as display.site_by_code
+    would say, if the site is closed or no longer has it): the queue need not read the site once more per group."""
     site = roster.lock_site(session, site_id)
-    if not site.active:
+    if not site.active or (code is not None and site.code != code):
         session.rollback()  # the lock goes with it
-        raise NotFound()
+        raise qr.InvalidToken() if code is not None else NotFound()
     day: roster.Roster | None = None  # read once, when the first new visit is routed
     alerts: list[VisitorAlert] = []
     outcomes: list[tuple[Visit, bool] | DomainError] = []

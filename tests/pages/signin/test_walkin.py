@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 import config
 import db
-from models import Visit, utcnow
+from models import Site, Visit, utcnow
 from services.signin import qr
 from services.signin import register as signin
 from tests.helpers.signin import JSON, fields, seed
@@ -111,6 +111,19 @@ async def test_bad_codes_ask_to_scan_the_entrance_code_and_show_no_form(user: Us
         assert '请扫描售楼处入口的二维码' in page.text
     answer = await post(user.http_client, token, fields())
     assert answer.status_code in (403, 404, 422) and visits() == 0
+
+
+async def test_a_site_closed_after_its_first_visitor_refuses_the_next(user: User) -> None:
+    """The sign-in queue keeps the site's id after its first group; the next group checks the site it locks."""
+    site, token = seed()
+    assert (await post(user.http_client, token, fields())).json()['ok']
+    with db.session() as s:
+        found = s.get(Site, site.id)
+        assert found is not None
+        found.active = False
+        s.commit()
+    answer = await post(user.http_client, token, fields(phone='139 8765 4321'))
+    assert not answer.json()['ok'] and '请扫描售楼处入口的二维码' in answer.text and visits() == 1
 
 
 async def test_an_expired_code_is_refused(user: User) -> None:

@@ -64,9 +64,21 @@ def test_run_once_on_sqlite_is_always_true(database_url: str) -> None:
     }
 
 
+def test_one_process_on_postgresql_leases_its_jobs_and_keeps_its_events(pg: Engine) -> None:
+    """Nobody to tell: no bus (a round trip after every change, for nothing); its periodic jobs still leased."""
+    group.join(pg, processes=1)
+    try:
+        group.start()
+        assert group.run_once('complaint_sweep')
+        report = group.health(pg)
+        assert report['ok'] and report['bus'] == 'in-process' and report['jobs'] == ['complaint_sweep']
+    finally:
+        group.leave()
+
+
 def test_health_of_a_process_in_a_group(pg: Engine) -> None:
     here = events.rotation_version(1)  # this process's own count (earlier tests moved it)
-    group.join(pg)
+    group.join(pg, processes=2)
     assert group.health(pg)['bus'] == 'connecting' or group.health(pg)['bus'] == 'stopped'
     group.start()
     assert group.run_once('complaint_sweep')
