@@ -3,7 +3,8 @@
 This is the one place the board reaches phones (the TV and the manager's page redraw their own, being few).
 
 - **Coalesced reads.** A rotation change starts a read of the site's board unless one is already scheduled, at most
-  every COALESCE_S (trailing edge: a read always starts after the last change, so the final state always shows).
+  every COALESCE_S (trailing edge: a read always starts after the last change, so the final state always shows),
+  and no more than READS_PER_S for all the process's sites together.
   The visitor's answer and the assigned phone's alert do not wait for it: they go out as the change commits.
 - **A delta, serialised once.** Each read is compared with the board sent before it: the rows that changed (and
   those gone), the order, who is in line and the day's figures make one message per site and language, emitted
@@ -44,6 +45,12 @@ COALESCE_S = 0.5
 """At most two board reads and deltas a second per site: at 50 sign-ins a second every delta is a socket write to each
 of 200 phones (in the 0.25 s this was, board reads and those writes were a fifth of the burst's event loop, profiled);
 what a salesperson must see at once — the alert, the visitor's answer — never waits for the board."""
+READS_PER_S = 20.0
+"""Board reads a second for all the sites whose phones this process serves, together: with many sites, each site's
+board waits longer than COALESCE_S between reads (25 sites: 1.25 s). Each change of a site started its read after
+COALESCE_S, so reads grew with the sites — 25 sites, 50 a second — and on PostgreSQL, where a read costs the event
+loop's process twice what it does on SQLite, they took the CPU the first visitors' alerts needed (bench.signin
+--clients 500 --sites 25). What must be seen at once never waits for a board: the alert and the visitor's answer."""
 FIGURES_S = 10.0
 """How old the other areas' figures on a live board may be (what changes them without an event is the clock: a
 checklist falls overdue). bench.signin --clients 500 --sites 25, py-spy: they were 22 % of every board read."""
@@ -148,7 +155,7 @@ def _changed(site_id: int) -> None:
 
 
 async def _push(live: LiveSite) -> None:
-    await asyncio.sleep(max(0.0, live.last + COALESCE_S - time.monotonic()))
+    await asyncio.sleep(max(0.0, live.last + interval() - time.monotonic()))
     live.scheduled, live.last = False, time.monotonic()  # a change from now on schedules the next read
     board = await read(live.site_id)
     if board is None or board is live.board:  # the server is shutting down, or nothing new
@@ -162,6 +169,13 @@ async def _push(live: LiveSite) -> None:
                 on_mine(board)
             except Exception as e:  # one phone's failure is its own
                 core.app.handle_exception(e)
+
+
+def interval() -> float:
+    """How long a site's board waits after its last read before the next: COALESCE_S, or longer when many sites'
+    phones share this process (READS_PER_S between them all)."""
+    showing = sum(1 for live in _sites.values() if live.mine or any(live.languages.values()))
+    return max(COALESCE_S, showing / READS_PER_S)
 
 
 def _read(site_id: int) -> Board:

@@ -114,7 +114,7 @@ def set_state(
     day = roster.load(session, roster.lock_site(session, target.site_id or 0), now)
     if target.id not in day.entries:
         roster.add_seat(session, day, target, now)
-    elif open_visits(session, target.id or 0, day.day, site_id=day.site.id or 0):
+    elif open_visits(session, target.id or 0, day.day, site_id=None):
         raise ValidationError('state', '请先结束当前接待')
     seat = seat_of(day, target.id or 0)
     if seat.state == StaffState.OFF and state != StaffState.OFF:
@@ -305,12 +305,15 @@ def seat_of(day: Roster, staff_id: int) -> rotation.Seat:
     return next(s for s in day.seats if s.staff_id == staff_id)
 
 
-def open_visits(session: Session, staff_id: int, day: date, *, site_id: int, but: Visit | None = None) -> bool:
-    """Whether the person receives (or shadows) a visit of the site's day still open, other than `but`. The site
-    narrows it to that site's open visits of the day on the index (day, site, status); without it, every end read
-    every visit of the day of every site (bench.signin --hold 1, EXPLAIN QUERY PLAN: 'day=?' alone)."""
+def open_visits(session: Session, staff_id: int, day: date, *, site_id: int | None, but: Visit | None = None) -> bool:
+    """Whether the person receives (or shadows) a visit of the day still open, other than `but`: at the site whose
+    seat an end frees (read from the index on day, site and status: without the site, every end read every visit
+    of the day of every site, bench.signin --hold 1, EXPLAIN QUERY PLAN: 'day=?' alone), or at any site (None:
+    someone moved to another site mid-visit ends that visit before taking a state at the new one)."""
     mine = (Visit.assigned_id == staff_id) | (Visit.shadow_id == staff_id)
-    query = select(Visit.id).where(mine, Visit.day == day, Visit.site_id == site_id, col(Visit.status).in_(OPEN))
+    query = select(Visit.id).where(mine, Visit.day == day, col(Visit.status).in_(OPEN))
+    if site_id is not None:
+        query = query.where(Visit.site_id == site_id)
     if but is not None:
         query = query.where(Visit.id != but.id)
     return session.exec(query).first() is not None

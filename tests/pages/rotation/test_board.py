@@ -450,3 +450,17 @@ async def test_other_areas_figures_are_read_again_only_after_their_change_or_a_w
     monkeypatch.setattr(live_board, 'FIGURES_S', 0.0)  # and they are never older than FIGURES_S
     live_board._read(site)
     assert asked == [site, site, site]
+
+
+async def test_many_sites_share_the_board_reads_one_site_is_read_twice_a_second(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = await up_next(user)
+    await until(lambda: live_board._sites.get(people['site'].id))
+    assert live_board.interval() == live_board.COALESCE_S  # one site's phones: its board at most twice a second
+    board = live_board._sites[people['site'].id].board
+    others = {1000 + n: live_board.LiveSite(1000 + n, board) for n in range(24)}
+    for live in others.values():
+        live.languages['zh'] = 1  # a phone shows each of 24 other sites' boards
+    monkeypatch.setattr(live_board, '_sites', {**live_board._sites, **others})
+    assert live_board.interval() == 25 / live_board.READS_PER_S  # 25 sites share READS_PER_S: 1.25 s each

@@ -104,7 +104,7 @@ def test_when_everyone_is_busy_the_visitor_waits_and_goes_to_the_first_one_free(
 
 
 def test_a_crowd_waiting_goes_oldest_first_to_those_who_become_free(session: Session) -> None:
-    """No more of the waiting are read than there are seats: each end still hands the longest-waiting visitor."""
+    """No more of the waiting are read than there are free seats: each end still hands the longest-waiting visitor."""
     site, (a, b) = staffed_site(session, ['甲', '乙'])
     first, second = arrive(site, phone='13912345700'), arrive(site, phone='13912345701')
     crowd = [arrive(site, phone=f'139123457{n:02d}') for n in range(2, 9)]  # seven wait, more than the seats
