@@ -204,9 +204,11 @@ async def burst(
 ) -> dict[str, Any]:
     """Offer `rate` sign-ins a second for `seconds` (open loop), wait for the last alerts, audit the database."""
     spawn = multiprocessing.get_context('spawn')
-    stop, results = spawn.Event(), spawn.Queue()
-    watching = spawn.Process(target=watcher, args=(prepared.database_url, stop, results), daemon=True)
+    stop, ready, results = spawn.Event(), spawn.Event(), spawn.Queue()
+    watching = spawn.Process(target=watcher, args=(prepared.database_url, stop, results, ready), daemon=True)
     watching.start()
+    while not ready.is_set() and watching.is_alive():  # its start (a Python importing the app) is not the burst's
+        await asyncio.sleep(0.1)
     cpu = CpuMeter({'server': server.pid, 'generator': os.getpid(), 'watcher': watching.pid or 0})
     lag = LagMeter()
 

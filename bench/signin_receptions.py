@@ -57,8 +57,9 @@ class Receptions:
             self.counts['refused: the record dialog did not come or did not close'] += 1
 
 
-def watcher(database_url: str, stop: MpEvent, results: Queue) -> None:
-    """Ten times a second, from a consistent snapshot of the database: who holds two open visits at once."""
+def watcher(database_url: str, stop: MpEvent, results: Queue, ready: MpEvent) -> None:
+    """Ten times a second, from a consistent snapshot of the database: who holds two open visits at once; `ready`
+    is set after the first look."""
     from sqlalchemy import func
     from sqlmodel import col, select
 
@@ -75,8 +76,11 @@ def watcher(database_url: str, stop: MpEvent, results: Queue) -> None:
         .group_by(col(Visit.assigned_id))
         .having(func.count() > 1)
     )
-    while not stop.wait(0.1):
+    while True:
         with db.session() as s:
             held_two |= set(s.exec(two).all())
         looks += 1
+        ready.set()
+        if stop.wait(0.1):
+            break
     results.put({'held_two': len(held_two), 'looks': looks})

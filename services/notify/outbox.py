@@ -41,17 +41,23 @@ class Alert:
 
 
 def enqueue(
-    session: Session, alerts: Iterable[Alert], *, now: datetime | None = None, only_channel: int | None = None
+    session: Session,
+    alerts: Iterable[Alert],
+    *,
+    now: datetime | None = None,
+    only_channel: int | None = None,
+    new_keys: bool = False,
 ) -> list[NotifyAlert]:
     """Add the alerts (a key seen before is skipped) and a delivery per channel that can reach each person
-    (`only_channel`: through that one, as a test does).
+    (`only_channel`: through that one, as a test does). `new_keys`: the caller knows no key can have been seen (the
+    alerts of a visit made in this transaction), and the look-up is saved: a round trip of every sign-in.
 
     Nothing is committed here: the caller's commit makes the alert and its cause true together."""
     wanted = {a.key: a for a in alerts}
     if not wanted:
         return []
     now = now or utcnow()
-    seen = set(session.exec(select(NotifyAlert.key).where(col(NotifyAlert.key).in_(wanted))))
+    seen = set() if new_keys else set(session.exec(select(NotifyAlert.key).where(col(NotifyAlert.key).in_(wanted))))
     fresh = [a for a in wanted.values() if a.key not in seen]
     if not fresh:
         return []
@@ -102,9 +108,12 @@ def group_admins(session: Session) -> list[int]:
     return [i for i in session.exec(query.order_by(col(Staff.id))) if i]
 
 
-def enqueue_visitor_alerts(session: Session, alerts: list[VisitorAlert], *, now: datetime | None = None) -> None:
-    """The visitor alerts of a rotation change (sign-in, a waiting visitor routed, a manager's assignment)."""
-    enqueue(session, [visitor_alert(a) for a in alerts], now=now)
+def enqueue_visitor_alerts(
+    session: Session, alerts: list[VisitorAlert], *, now: datetime | None = None, new_visits: bool = False
+) -> None:
+    """The visitor alerts of a rotation change (sign-in, a waiting visitor routed, a manager's assignment);
+    `new_visits`: every alert is of a visit made in this transaction (a sign-in's), so none can have been sent."""
+    enqueue(session, [visitor_alert(a) for a in alerts], now=now, new_keys=new_visits)
 
 
 def visitor_alert(alert: VisitorAlert) -> Alert:

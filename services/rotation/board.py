@@ -14,7 +14,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from models import Customer, RosterEntry, Site, Staff, StaffState, Visit, VisitStatus, utcnow
-from services.accounts.staff import in_first_month
+from services.accounts.staff import first_month, in_first_month
 from services.core import authz
 from services.core.errors import NotFound
 from services.core.events import VisitorAlert
@@ -84,6 +84,16 @@ VISIT_FACTS = (
     col(Visit.arrived_at),
     col(Visit.acknowledged_at),
 )
+ROW_FACTS = (
+    col(RosterEntry.staff_id),
+    col(RosterEntry.position),
+    col(RosterEntry.state),
+    col(RosterEntry.state_since),
+    col(RosterEntry.kept_turns),
+    col(Staff.name),
+    col(Staff.photo),
+    col(Staff.joined_on),
+)
 
 
 def board(session: Session, *, actor: Staff, site_id: int | None = None, now: datetime | None = None) -> Board:
@@ -135,11 +145,16 @@ def site_board(session: Session, *, site_id: int, now: datetime, extra: dict[str
 
 
 def _rows(session: Session, site: Site, day: date, receptions: Counter[int | None]) -> list[BoardRow]:
-    entries = list(session.exec(select(RosterEntry).where(RosterEntry.site_id == site.id, RosterEntry.day == day)))
+    # plain columns, one query: the seats with their people's names, read with every board
+    query = (
+        select_columns(*ROW_FACTS)
+        .join(Staff, col(Staff.id) == RosterEntry.staff_id)
+        .where(col(RosterEntry.site_id) == site.id, col(RosterEntry.day) == day)
+    )
+    entries: list[Any] = list(session.execute(query).all())
     if not entries:
         return []
-    staff = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_([e.staff_id for e in entries])))}
-    trainees = {e.staff_id for e in entries if in_first_month(staff[e.staff_id], day)}
+    trainees = {e.staff_id for e in entries if first_month(e.joined_on, day)}
     held = roster.held_out(session, site, {e.staff_id for e in entries} - trainees, utcnow())  # e.g. overdue follow-ups
     seats = [
         rotation.Seat(
@@ -156,8 +171,8 @@ def _rows(session: Session, site: Site, day: date, receptions: Counter[int | Non
     rows = [
         BoardRow(
             staff_id=e.staff_id,
-            name=staff[e.staff_id].name,
-            photo=staff[e.staff_id].photo,
+            name=e.name,
+            photo=e.photo,
             state=e.state,
             since=e.state_since,
             receptions=receptions[e.staff_id],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -44,13 +44,15 @@ class Entry:
 
 @dataclass
 class Roster:
-    """The day's entries (staff id → entry), their seats for the rules, and first-month trainees (id → mentor id)."""
+    """The day's entries (staff id → entry), their seats for the rules, first-month trainees (id → mentor id), and
+    each seat's name and photo (what a visitor is told of who receives them)."""
 
     site: Site
     day: date
     entries: dict[int, Entry]
     seats: list[Seat]
     trainees: dict[int, int]
+    people: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
 
 def local_day(site: Site, now: datetime) -> date:
@@ -100,6 +102,8 @@ def load(session: Session, site: Site, now: datetime) -> Roster:
             col(Staff.joined_on),
             col(Staff.mentor_id),
             col(Staff.active),
+            col(Staff.name),
+            col(Staff.photo),
         )
         .join(Staff, col(Staff.id) == RosterEntry.staff_id)
         .where(col(RosterEntry.site_id) == site.id, col(RosterEntry.day) == day)
@@ -120,9 +124,9 @@ def load(session: Session, site: Site, now: datetime) -> Roster:
             held_out=staff_id in held and active,
             lunch_ok=staff_id not in off_plan,
         )
-        for _, staff_id, position, state, kept, _, _, active in rows
+        for _, staff_id, position, state, kept, _, _, active, _, _ in rows
     ]
-    return Roster(site, day, entries, seats, trainees)
+    return Roster(site, day, entries, seats, trainees, {row[1]: (row[8], row[9]) for row in rows})
 
 
 def lunch_off_plan(session: Session, site: Site, day: date, staff_ids: set[int], now: datetime) -> set[int]:

@@ -123,14 +123,16 @@ def sign_in_group(
     session.add_all(known.counters.values())  # every count stands, allowed or not
     if day is not None:
         roster.save(session, day, now or utcnow())
-        notify.enqueue_visitor_alerts(session, alerts, now=now)  # the outbox row commits with the assignment
+        # the outbox rows commit with the assignment; every alert is of a visit made here, so none was sent before
+        notify.enqueue_visitor_alerts(session, alerts, now=now, new_visits=True)
     session.commit()  # only now may any visitor be told: a crash before this loses what nobody was promised
     if day is not None:
         emit_rotation(site_id, alerts)
     receivers = {o[0].assigned_id for o in outcomes if not isinstance(o, DomainError) and o[0].assigned_id}
-    consultants = (
-        {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(receivers)))} if receivers else {}
-    )
+    consultants = day.people if day is not None else {}  # the roster has them (a repeated form's: read here)
+    if unknown := receivers - consultants.keys():
+        query = select(Staff.id, Staff.name, Staff.photo).where(col(Staff.id).in_(unknown))
+        consultants = consultants | {i or 0: (name, photo) for i, name, photo in session.exec(query)}
     return [o if isinstance(o, DomainError) else _result(o[0], consultants, duplicate=o[1]) for o in outcomes]
 
 
@@ -305,11 +307,6 @@ def _record(
     return visit, customer
 
 
-def _result(visit: Visit, consultants: dict[int | None, Staff], *, duplicate: bool) -> SignInResult:
-    consultant = consultants.get(visit.assigned_id)
-    return SignInResult(
-        visit_id=visit.id or 0,
-        consultant=consultant.name if consultant else None,
-        consultant_photo=consultant.photo if consultant else None,
-        duplicate=duplicate,
-    )
+def _result(visit: Visit, consultants: dict[int, tuple[str, str | None]], *, duplicate: bool) -> SignInResult:
+    name, photo = consultants.get(visit.assigned_id or 0, (None, None))
+    return SignInResult(visit_id=visit.id or 0, consultant=name, consultant_photo=photo, duplicate=duplicate)

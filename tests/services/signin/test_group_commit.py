@@ -7,9 +7,10 @@ from nicegui.testing import User
 from sqlmodel import Session, col, func, select
 
 import db
-from models import Staff, TurnEntry, TurnKind, Visit
+from models import NotifyAlert, Staff, TurnEntry, TurnKind, Visit
 from services.core.errors import DomainError, ValidationError
 from services.signin import register as signin
+from tests.helpers.customers import reads
 from tests.helpers.rotation import arrive, staffed_site
 from tests.helpers.signin import JSON, fields, seed
 
@@ -62,3 +63,24 @@ async def test_a_burst_over_http_each_gets_their_own_consultant(user: User) -> N
         names = {p.id: p.name for p in s.exec(select(Staff))}
     assert len(visits) == 3
     assert sorted(names.get(v.assigned_id or 0, '') for v in visits) == ['', '张伟', '李娜']
+
+
+def test_an_assigned_sign_in_reads_its_consultant_from_the_roster_and_no_alert_key(session: Session) -> None:
+    """Every SELECT is a round trip on PostgreSQL: the roster already names who receives, and an alert of a visit made
+    in this very transaction cannot have been sent before."""
+    site, _ = staffed_site(session, ['甲', '乙'])
+    with reads() as sent:
+        (outcome,) = group(site.id or 0, [request('13900000001')])
+    assert isinstance(outcome, signin.SignInResult) and outcome.consultant == '甲'
+    assert not [s for s in sent if s.lstrip().upper().startswith(('SELECT STAFF.', 'SELECT NOTIFYALERT.'))]
+    with db.session() as s:
+        assert s.exec(select(func.count()).select_from(NotifyAlert)).one() == 1  # the outbox row is written
+
+
+def test_the_same_form_in_a_later_group_names_its_consultant(session: Session) -> None:
+    site, _ = staffed_site(session, ['甲', '乙'])
+    key = uuid.uuid4().hex
+    (first,) = group(site.id or 0, [request('13900000001', key=key)])
+    (again,) = group(site.id or 0, [request('13900000001', key=key)])  # no visit routed: the roster is not read
+    assert isinstance(first, signin.SignInResult) and isinstance(again, signin.SignInResult)
+    assert again.duplicate and again.visit_id == first.visit_id and again.consultant == '甲'
