@@ -169,6 +169,24 @@ def begin_write(session: Session) -> None:
         raise
 
 
+@contextmanager
+def write_lock_if_free() -> Iterator[bool]:
+    """SQLite: True, holding this process's write lock until the block ends, if no other thread holds it now (work on
+    the event loop must not wait for a thread's transaction; a session begun inside takes it again, as its own
+    thread); False, holding nothing, if one does. Other databases: True, nothing held."""
+    engine = get_engine()
+    if engine.dialect.name != 'sqlite':
+        yield True
+        return
+    writer = _writer_queue(engine)
+    taken = writer.acquire(blocking=False)
+    try:
+        yield taken
+    finally:
+        if taken:
+            writer.release()
+
+
 def release_at_end(session: Session, release: Callable[[], object]) -> Callable[[], None]:
     """Call `release` once, when the session's current transaction ends (commit, rollback or close; a savepoint
     ending inside it does not count). Returns a function that releases now if that has not happened yet."""

@@ -28,6 +28,7 @@ async def act(action: Callable[..., object]) -> bool:
     return True
 
 
+@writer.database_work
 def _run(action: Callable[..., object], actor: Staff) -> None:
     with db.session() as s:
         action(s, actor)

@@ -146,6 +146,7 @@ def _pending(me: Staff) -> list[VisitorAlert]:
         return reception.pending_alerts(s, actor=me)
 
 
+@writer.database_work
 def _acknowledge(me: Staff, visit_id: int) -> None:
     with db.session() as s:
         reception.acknowledge(s, actor=me, visit_id=visit_id)

@@ -47,6 +47,7 @@ def _sites() -> list[int]:
         return unanswered.sites_with_alerts(s)
 
 
+@writer.database_work
 def _sweep_site(site_id: int, now: datetime) -> None:
     with db.session() as s:
         unanswered.sweep_site(s, site_id=site_id, now=now)

@@ -228,6 +228,7 @@ def _show(fields: dict[str, ui.element], error: ValidationError) -> None:
     ui.notify(error.translated(), type='negative')
 
 
+@writer.database_work
 def _save(actor: Staff, visit_id: int, form: records.RecordForm) -> None:
     with db.session() as s:
         reception.save_and_finish(s, actor=actor, visit_id=visit_id, form=form)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from services.accounts.staff import first_month, in_first_month
 from services.core.errors import NotFound
 from services.rotation.rules import Seat
 
-_queues: dict[int, threading.RLock] = {}  # one per site: a lock, not domain state
+_queues: dict[Hashable, threading.RLock] = {}  # one per site: a lock, not domain state
 _queues_guard = threading.Lock()
 HoldOutCheck = Callable[[Session, Site, set[int], datetime], set[int]]
 _hold_out_checks: list[HoldOutCheck] = []
@@ -83,7 +84,23 @@ def lock_site(session: Session, site_id: int) -> Site:
     return site
 
 
-def _site_queue(site_id: int) -> threading.RLock:
+@contextmanager
+def site_lock_if_free(site_id: Hashable | None) -> Iterator[bool]:
+    """True, holding the site's lock in this process until the block ends, if no other thread holds it now (work on
+    the event loop must not wait for a thread's transaction); False, holding nothing, if one does. No site: True."""
+    if site_id is None:
+        yield True
+        return
+    queue = _site_queue(site_id)
+    taken = queue.acquire(blocking=False)
+    try:
+        yield taken
+    finally:
+        if taken:
+            queue.release()
+
+
+def _site_queue(site_id: Hashable) -> threading.RLock:
     with _queues_guard:
         return _queues.setdefault(site_id, threading.RLock())
 

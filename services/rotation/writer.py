@@ -10,6 +10,16 @@ Here a site's work takes one thread of this module's own pool while any is waiti
 its own transaction, so one refused tap costs no other anything — and answers each caller as its piece is done.
 The lock still guards the database (other processes of a group, the periodic jobs); in this process nobody queues
 for it any more.
+
+On SQLite the work marked `database_work` (it waits for nothing but the database) runs on the event loop itself, one
+piece at a time, between the loop's other work. SQLite has no round trips: in a thread, each of a sign-in's sixteen
+statements gave up the GIL and then waited to take it back from the loop, which on an opening day is busy sending
+every phone its board. On a 2-core machine (bench.signin --sites 20, the burst's first five seconds) a sign-in
+group took 11.4 ms from start to end at the median for 7.2 ms of its own CPU, and the one writer was busy 86 % of
+the time, so the visitors queued; on the loop the same group took 7.1 ms for 6.9 ms of CPU. A piece runs on the loop
+only if no thread holds the site's or the database's write lock at that moment (a periodic job, a page's own write):
+then it goes to a writer thread, as before, and the loop never waits for another thread's transaction. PostgreSQL's
+statements each wait for the server: its writers stay in threads.
 """
 
 from __future__ import annotations
@@ -26,8 +36,10 @@ from nicegui import core
 
 import db
 from services.core.errors import DomainError
+from services.rotation import roster
 
 T = TypeVar('T')
+W = TypeVar('W', bound=Callable[..., Any])
 
 THREADS = 8
 """Threads for the sites' writers (one site writes one piece at a time, so more sites than threads only wait their
@@ -42,6 +54,7 @@ class _Piece:
     future: asyncio.Future[Any]
     loop: asyncio.AbstractEventLoop
     first: bool
+    site: Hashable | None
 
 
 @dataclass
@@ -55,13 +68,23 @@ class _Queue:
 _queues: dict[Hashable, _Queue] = {}
 _guard = threading.Lock()  # the queues are filled on the event loop and emptied by the writer threads
 _ONE = object()  # SQLite's queue: every site's
+_ON_LOOP: set[Callable[..., Any]] = set()  # the work marked database_work
+_draining: set[asyncio.Task[None]] = set()  # SQLite's queue being taken on the loop
+
+
+def database_work(work: W) -> W:
+    """Mark `work` as waiting for nothing but the database (no event, no sleep, no outside service): with SQLite it
+    may run on the event loop (see above). Unmarked work always runs in a writer thread."""
+    _ON_LOOP.add(work)
+    return work
 
 
 def _one_writer() -> bool:
     """SQLite writes one transaction at a time, whichever site it is for: there, every site's work waits in one
-    queue, where a writer thread per site waited for SQLite's lock and took the GIL from the event loop meanwhile
-    (bench.signin --sites 20, two runs each: alert p95 166 / 75 → 37 / 50 ms; with 500 phones on 25 sites that one
-    writer is full, p95 265 / 1,032 → 813 / 694 ms). PostgreSQL locks each site's row: a writer a site."""
+    queue, taken on the event loop, where a writer thread per site waited for SQLite's lock and took the GIL from the
+    event loop meanwhile (bench.signin --sites 20, two runs each: alert p95 166 / 75 → 37 / 50 ms; with 500 phones on
+    25 sites that one writer is full, p95 265 / 1,032 → 813 / 694 ms). PostgreSQL locks each site's row: a writer
+    thread a site."""
     return db.get_engine().dialect.name == 'sqlite'
 
 
@@ -74,13 +97,18 @@ async def write(site: Hashable | None, work: Callable[..., T], *args: Any, first
     work); its result, or what it raised. `site` is the site's id (any key the callers of one site agree on; None:
     the work of someone of no one site)."""
     loop = asyncio.get_running_loop()
-    piece = _Piece(work, args, loop.create_future(), loop, first)
+    piece = _Piece(work, args, loop.create_future(), loop, first, site)
+    one = _one_writer()
     with _guard:
-        queue = _queues.setdefault(_ONE if _one_writer() else site, _Queue())
+        queue = _queues.setdefault(_ONE if one else site, _Queue())
         waiting = queue.pieces
         waiting.insert(sum(p.first for p in waiting) if first else len(waiting), piece)
         start, queue.busy = not queue.busy, True
-    if start:
+    if start and one:
+        task = loop.create_task(_drain(queue), name='the sites writer (SQLite)')
+        _draining.add(task)  # a reference, or the task may be collected before it is done
+        task.add_done_callback(_draining.discard)
+    elif start:
         try:
             _threads.submit(_take, queue)
         except RuntimeError:  # the pool is shut down: the process is ending
@@ -97,15 +125,42 @@ def _take(queue: _Queue, *, stopped: bool = False) -> None:
                 queue.busy = False
                 return
             piece = queue.pieces.pop(0)
-        result: Any = None
-        error: BaseException | None = stopping() if stopped or core.app.is_stopping else None
-        if error is None:
-            try:
-                result = piece.work(*piece.args)
-            except Exception as e:  # the caller's own outcome
-                error = e
+        result, error = _outcome(piece, stopped=stopped)
         with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits for it any more
             piece.loop.call_soon_threadsafe(_settle, piece.future, result, error)
+
+
+async def _drain(queue: _Queue) -> None:
+    """On the event loop: SQLite's one queue, a piece at a time, each on the loop if it may (database_work, and no
+    thread holds a lock it needs), else in a writer thread, awaited (the order stays)."""
+    while True:
+        with _guard:
+            if not queue.pieces:
+                queue.busy = False
+                return
+            piece = queue.pieces.pop(0)
+        done = False
+        if piece.work in _ON_LOOP:
+            with roster.site_lock_if_free(piece.site) as site_free, db.write_lock_if_free() as db_free:
+                if site_free and db_free:
+                    _settle(piece.future, *_outcome(piece))
+                    done = True
+        if not done:
+            try:
+                result, error = await asyncio.wrap_future(_threads.submit(_outcome, piece))
+            except RuntimeError:  # the pool is shut down: the process is ending
+                result, error = None, stopping()
+            _settle(piece.future, result, error)
+        await asyncio.sleep(0)  # the caller's answer, and what the loop has waiting, before the next piece
+
+
+def _outcome(piece: _Piece, *, stopped: bool = False) -> tuple[Any, BaseException | None]:
+    if stopped or core.app.is_stopping:
+        return None, stopping()
+    try:
+        return piece.work(*piece.args), None
+    except Exception as e:  # the caller's own outcome
+        return None, e
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:

@@ -57,6 +57,7 @@ async def _write(site_code: str) -> None:
         _writers.pop(site_code, None)
 
 
+@writer.database_work
 def write_group(site_code: str, requests: list[signin.SignInRequest]) -> list[signin.SignInResult | Exception]:
     """The group in one transaction; should that fail as a whole, each request again on its own (one request the
     database refuses must not cost the others their sign-in)."""

@@ -11,8 +11,13 @@ import pytest
 from nicegui import core, run
 from nicegui.testing import User
 
+import db
 from services.core.errors import DomainError, ValidationError
-from services.rotation import writer
+from services.notify import runner
+from services.rotation import roster, writer
+from services.signin import queue
+from services.signin import register as signin
+from tests.helpers.signin import JSON, fields, seed
 
 
 async def test_a_sites_work_is_done_in_turn_and_a_refusal_costs_no_other(user: User) -> None:
@@ -74,3 +79,100 @@ async def test_work_that_comes_while_the_server_stops_is_refused_with_a_message(
     with pytest.raises(DomainError) as refused:
         await writer.write(10, lambda: 'never')
     assert refused.value.message == '服务器正在重启，请稍后再试'
+
+
+async def test_on_sqlite_database_work_runs_on_the_event_loop_and_other_work_in_a_thread_in_turn(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a thread each SQLite statement gave up the GIL and waited to take it back from the busy loop."""
+    monkeypatch.setattr(writer, '_one_writer', lambda: True)
+    ran: list[tuple[str, bool]] = []
+
+    def note(name: str) -> None:
+        ran.append((name, threading.current_thread() is threading.main_thread()))
+
+    quick = writer.database_work(lambda name: note(name))
+    await _app_started()
+    try:
+        await asyncio.gather(
+            writer.write(3, quick, 'sign-in'), writer.write(3, note, 'other'), writer.write(4, quick, 'tap')
+        )
+    finally:
+        writer._ON_LOOP.discard(quick)
+    assert ran == [('sign-in', True), ('other', False), ('tap', True)]
+
+
+async def _app_started() -> None:
+    """The app's alert sender stopped, and its last write done: it writes in a thread (its lease, its claims), and
+    meanwhile a piece rightly goes to a thread."""
+    await runner.stop_sender()
+    for _ in range(200):
+        with db.write_lock_if_free() as free:
+            if free:
+                return
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.parametrize('held', ['database', 'site'])
+async def test_database_work_goes_to_a_thread_while_another_thread_holds_its_lock(
+    user: User, monkeypatch: pytest.MonkeyPatch, held: str
+) -> None:
+    """The loop never waits for another thread's transaction (a periodic job, a page's own write): the piece waits in
+    a writer thread, and the loop goes on meanwhile."""
+    if db.get_engine().dialect.name != 'sqlite':
+        pytest.skip('this process holds a write lock of its own on SQLite only')
+    monkeypatch.setattr(writer, '_one_writer', lambda: True)
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        if held == 'database':
+            with db.session(write_lock=True):
+                taken.set()
+                release.wait(5)
+        else:
+            with roster.site_lock_if_free(5) as free:
+                assert free
+                taken.set()
+                release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(5)
+    on_loop: list[bool] = []
+
+    def work() -> None:
+        on_loop.append(threading.current_thread() is threading.main_thread())
+        with db.session(write_lock=True):  # as every piece's work does
+            pass
+
+    quick = writer.database_work(work)
+    try:
+        piece = asyncio.ensure_future(writer.write(5, quick))
+        await asyncio.sleep(0.1)  # the loop is free: this sleep ends
+        assert piece.done() != (held == 'database')  # the piece waits for the lock in its thread
+        release.set()
+        await asyncio.wait_for(piece, 5)
+    finally:
+        release.set()
+        holder.join(5)
+        writer._ON_LOOP.discard(quick)
+    assert on_loop == [False]
+
+
+async def test_a_sign_in_on_sqlite_is_written_on_the_event_loop(user: User) -> None:
+    if db.get_engine().dialect.name != 'sqlite':
+        pytest.skip('PostgreSQL writes in threads: each statement waits for the server')
+    threads: list[bool] = []
+    real = queue.write_group
+
+    def spy(site_code: str, requests: list[signin.SignInRequest]) -> list[signin.SignInResult | Exception]:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(site_code, requests)
+
+    _, token = seed()
+    await _app_started()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(queue, 'write_group', writer.database_work(spy))
+        answer = await user.http_client.post(f'/v/{token}', data=fields(), headers=JSON)
+    writer._ON_LOOP.discard(spy)
+    assert answer.json()['ok'] and threads == [True]
