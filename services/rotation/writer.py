@@ -18,8 +18,10 @@ every phone its board. On a 2-core machine (bench.signin --sites 20, the burst's
 group took 11.4 ms from start to end at the median for 7.2 ms of its own CPU, and the one writer was busy 86 % of
 the time, so the visitors queued; on the loop the same group took 7.1 ms for 6.9 ms of CPU. A piece runs on the loop
 only if no thread holds the site's or the database's write lock at that moment (a periodic job, a page's own write):
-then it goes to a writer thread, as before, and the loop never waits for another thread's transaction. PostgreSQL's
-statements each wait for the server: its writers stay in threads.
+then it goes to a writer thread, as before, and the loop never waits for another thread's transaction. (Only another
+process writing the same SQLite file would make the loop wait, up to the busy timeout: SQLite is the one-process
+default; a group of processes runs on PostgreSQL.) PostgreSQL's statements each wait for the server: its writers
+stay in threads.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ from services.rotation import roster
 T = TypeVar('T')
 W = TypeVar('W', bound=Callable[..., Any])
 
-THREADS = 8
+THREADS = 4
 """Threads for the sites' writers (one site writes one piece at a time, so more sites than threads only wait their
-turn). Their own: in NiceGUI's pool, shared with every page's reads, each queued behind those."""
+turn). Their own: in NiceGUI's pool, shared with every page's reads, each queued behind those. Four, not eight: on
+PostgreSQL each writer's statement gives up the GIL and waits to take it back, and more writers only wait longer for
+it (bench.signin --sites 20 on PostgreSQL, a 2-core machine, 2026-12-08, two runs each: alert p95 3,928 / 3,186 ms
+with eight, 1,288 / 1,884 ms with four)."""
 _threads = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix='site writer')
 
 
@@ -94,8 +99,9 @@ def stopping() -> DomainError:
 
 async def write(site: Hashable | None, work: Callable[..., T], *args: Any, first: bool = False) -> T:
     """`work(*args)` in the site's writer, after what was waiting before it (`first`: before all but other such
-    work); its result, or what it raised. `site` is the site's id (any key the callers of one site agree on; None:
-    the work of someone of no one site)."""
+    work); its result, or what it raised. `site` is the id of the site the work locks (any key the callers of one
+    site agree on, such as a site code before its id is known, or None, the work of someone of no one site: such
+    work always runs in a thread)."""
     loop = asyncio.get_running_loop()
     piece = _Piece(work, args, loop.create_future(), loop, first, site)
     one = _one_writer()
@@ -140,7 +146,7 @@ async def _drain(queue: _Queue) -> None:
                 return
             piece = queue.pieces.pop(0)
         done = False
-        if piece.work in _ON_LOOP:
+        if piece.work in _ON_LOOP and isinstance(piece.site, int):  # the site the work locks: its id
             with roster.site_lock_if_free(piece.site) as site_free, db.write_lock_if_free() as db_free:
                 if site_free and db_free:
                     _settle(piece.future, *_outcome(piece))
