@@ -139,25 +139,38 @@ def _take(queue: _Queue, *, stopped: bool = False) -> None:
 async def _drain(queue: _Queue) -> None:
     """On the event loop: SQLite's one queue, a piece at a time, each on the loop if it may (database_work, and no
     thread holds a lock it needs), else in a writer thread, awaited (the order stays)."""
-    while True:
+    try:
+        while True:
+            with _guard:
+                if not queue.pieces:
+                    queue.busy = False
+                    return
+                piece = queue.pieces.pop(0)
+            if piece.work in _ON_LOOP and isinstance(piece.site, int):  # the site the work locks: its id
+                with roster.site_lock_if_free(piece.site) as site_free, db.write_lock_if_free() as db_free:
+                    outcome = _outcome(piece) if site_free and db_free else None
+            else:
+                outcome = None
+            if outcome is None:
+                try:
+                    outcome = await asyncio.wrap_future(_threads.submit(_outcome, piece))
+                except RuntimeError:  # the pool is shut down: the process is ending
+                    outcome = None, stopping()
+            _answer(piece, *outcome)
+            await asyncio.sleep(0)  # the caller's answer, and what the loop has waiting, before the next piece
+    except BaseException:  # cancelled with its loop (the app stops): the next write starts another
         with _guard:
-            if not queue.pieces:
-                queue.busy = False
-                return
-            piece = queue.pieces.pop(0)
-        done = False
-        if piece.work in _ON_LOOP and isinstance(piece.site, int):  # the site the work locks: its id
-            with roster.site_lock_if_free(piece.site) as site_free, db.write_lock_if_free() as db_free:
-                if site_free and db_free:
-                    _settle(piece.future, *_outcome(piece))
-                    done = True
-        if not done:
-            try:
-                result, error = await asyncio.wrap_future(_threads.submit(_outcome, piece))
-            except RuntimeError:  # the pool is shut down: the process is ending
-                result, error = None, stopping()
-            _settle(piece.future, result, error)
-        await asyncio.sleep(0)  # the caller's answer, and what the loop has waiting, before the next piece
+            queue.busy = False
+        raise
+
+
+def _answer(piece: _Piece, result: Any, error: BaseException | None) -> None:
+    """Settle the piece's caller on its own loop (a caller of an earlier loop, between tests, is told through it)."""
+    if piece.loop is asyncio.get_running_loop():
+        _settle(piece.future, result, error)
+    else:
+        with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits for it any more
+            piece.loop.call_soon_threadsafe(_settle, piece.future, result, error)
 
 
 def _outcome(piece: _Piece, *, stopped: bool = False) -> tuple[Any, BaseException | None]:

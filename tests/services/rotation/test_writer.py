@@ -181,3 +181,17 @@ async def test_a_sign_in_on_sqlite_is_written_on_the_event_loop_once_its_site_is
         ]
     writer._ON_LOOP.discard(spy)
     assert all(a.json()['ok'] for a in answers) and on_loop == [False, True]
+
+
+async def test_sqlites_queue_goes_on_after_its_taker_is_cancelled(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The taker is a task of the loop: cancelled with it (the app stopping), the next write starts another."""
+    monkeypatch.setattr(writer, '_one_writer', lambda: True)
+    release = threading.Event()
+    held = asyncio.ensure_future(writer.write(12, release.wait, 5))
+    await asyncio.sleep(0.05)
+    for task in list(writer._draining):
+        task.cancel()
+    await asyncio.sleep(0.05)
+    release.set()
+    held.cancel()
+    assert await asyncio.wait_for(writer.write(12, lambda: 'next'), 5) == 'next'
