@@ -178,13 +178,20 @@ def write_lock_if_free() -> Iterator[bool]:
     if engine.dialect.name != 'sqlite':
         yield True
         return
-    writer = _writer_queue(engine)
-    taken = writer.acquire(blocking=False)
+    with held_if_free(_writer_queue(engine)) as taken:
+        yield taken
+
+
+@contextmanager
+def held_if_free(lock: threading.RLock) -> Iterator[bool]:
+    """True, holding `lock` until the block ends, if no other thread holds it now; False, holding nothing, if one
+    does."""
+    taken = lock.acquire(blocking=False)
     try:
         yield taken
     finally:
         if taken:
-            writer.release()
+            lock.release()
 
 
 def release_at_end(session: Session, release: Callable[[], object]) -> Callable[[], None]:

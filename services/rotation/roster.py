@@ -91,13 +91,8 @@ def site_lock_if_free(site_id: Hashable | None) -> Iterator[bool]:
     if site_id is None:
         yield True
         return
-    queue = _site_queue(site_id)
-    taken = queue.acquire(blocking=False)
-    try:
+    with db.held_if_free(_site_queue(site_id)) as taken:
         yield taken
-    finally:
-        if taken:
-            queue.release()
 
 
 def _site_queue(site_id: Hashable) -> threading.RLock:

@@ -125,12 +125,7 @@ async def write(site: Hashable | None, work: Callable[..., T], *args: Any, first
 def _take(queue: _Queue, *, stopped: bool = False) -> None:
     """In a writer thread: the site's work, one piece at a time, each caller answered as its piece is done. Taken
     one by one, not all that was waiting, so that work asked `first` meanwhile goes next."""
-    while True:
-        with _guard:
-            if not queue.pieces:
-                queue.busy = False
-                return
-            piece = queue.pieces.pop(0)
+    while (piece := _next(queue)) is not None:
         result, error = _outcome(piece, stopped=stopped)
         with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits for it any more
             piece.loop.call_soon_threadsafe(_settle, piece.future, result, error)
@@ -140,12 +135,7 @@ async def _drain(queue: _Queue) -> None:
     """On the event loop: SQLite's one queue, a piece at a time, each on the loop if it may (database_work, and no
     thread holds a lock it needs), else in a writer thread, awaited (the order stays)."""
     try:
-        while True:
-            with _guard:
-                if not queue.pieces:
-                    queue.busy = False
-                    return
-                piece = queue.pieces.pop(0)
+        while (piece := _next(queue)) is not None:
             if piece.work in _ON_LOOP and isinstance(piece.site, int):  # the site the work locks: its id
                 with roster.site_lock_if_free(piece.site) as site_free, db.write_lock_if_free() as db_free:
                     outcome = _outcome(piece) if site_free and db_free else None
@@ -171,6 +161,15 @@ def _answer(piece: _Piece, result: Any, error: BaseException | None) -> None:
     else:
         with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits for it any more
             piece.loop.call_soon_threadsafe(_settle, piece.future, result, error)
+
+
+def _next(queue: _Queue) -> _Piece | None:
+    """The queue's next piece, taken from it; None, the queue no longer busy, when nothing waits."""
+    with _guard:
+        if not queue.pieces:
+            queue.busy = False
+            return None
+        return queue.pieces.pop(0)
 
 
 def _outcome(piece: _Piece, *, stopped: bool = False) -> tuple[Any, BaseException | None]:
